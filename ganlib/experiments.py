@@ -1,0 +1,173 @@
+"""One frozen preset per experiment of the reports; notebooks override fields with `dataclasses.replace`.
+
+Every preset cites where its values come from. Values a report leaves open are chosen once here, and
+the "Reading" line of the preset's docstring (shown in its notebook) says which choice was made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+
+STEPS = ("alternating", "simultaneous")
+NOISE_DISTRIBUTIONS = ("normal", "uniform")
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Everything that defines one experiment: data, architecture, optimisation and snapshots.
+
+    Args:
+        name: preset key, e.g. "sharma_fashion_mnist".
+        report: report key of EXPERIMENTS.md ("sharma", "milosevic", ...).
+        reference: section, figures and tables of the report the values come from.
+        dataset: name understood by `ganlib.data.load`.
+        architecture: key of `ganlib.models.ARCHITECTURES`.
+        image_shape: (height, width, channels) of the generated images.
+        noise_dim: length of the generator's noise vector.
+        noise: "normal" or "uniform" (in [-1, 1]) noise.
+        batch_size: images per training step.
+        epochs: passes over the training images.
+        learning_rate: Adam learning rate of the generator (and of the discriminator unless
+            `d_learning_rate` is set).
+        d_learning_rate: Adam learning rate of the discriminator, when it differs.
+        beta_1: Adam's first-moment decay.
+        lr_decay_steps, lr_decay_rate: `keras.optimizers.schedules.ExponentialDecay` arguments;
+            None for a constant learning rate.
+        lr_decay_staircase: whether the rate drops in steps of `lr_decay_steps`.
+        real_label: target for real images in the discriminator loss (0.9 is one-sided smoothing).
+        dropout: discriminator dropout rates, in layer order.
+        leaky_relu_alpha: negative slope of the discriminator's LeakyReLU.
+        step: "alternating" (D step, then G step on fresh noise, as the reports train) or
+            "simultaneous" (one generator forward feeds both updates, as the TF DCGAN tutorial).
+        train_images: use only the first N training images; None for all.
+        seed: the one seed of the run (weights, noise, shuffling, snapshot latents).
+        snapshot_grid: (rows, columns) of the fixed latent grid drawn for per-epoch snapshots.
+    """
+
+    name: str
+    report: str
+    reference: str
+    dataset: str
+    architecture: str
+    image_shape: tuple[int, int, int]
+    batch_size: int
+    epochs: int
+    learning_rate: float
+    noise_dim: int = 100
+    noise: str = "normal"
+    d_learning_rate: float | None = None
+    beta_1: float = 0.5
+    lr_decay_steps: int | None = None
+    lr_decay_rate: float | None = None
+    lr_decay_staircase: bool = False
+    real_label: float = 1.0
+    dropout: tuple[float, ...] = ()
+    leaky_relu_alpha: float = 0.2
+    step: str = "alternating"
+    train_images: int | None = None
+    seed: int = 0
+    snapshot_grid: tuple[int, int] = (8, 8)
+
+    def __post_init__(self):
+        for field in ("batch_size", "epochs", "noise_dim"):
+            value = getattr(self, field)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(f"{field} must be a positive integer, received {value!r}.")
+        for field in ("learning_rate", "d_learning_rate"):
+            value = getattr(self, field)
+            if value is not None and not (isinstance(value, (int, float)) and value > 0):
+                raise ValueError(f"{field} must be a positive number, received {value!r}.")
+        if self.train_images is not None and (
+            not isinstance(self.train_images, int) or self.train_images <= 0
+        ):
+            raise ValueError(
+                f"train_images must be a positive integer or None, received {self.train_images!r}."
+            )
+        if self.step not in STEPS:
+            raise ValueError(f"step must be one of {STEPS}, received {self.step!r}.")
+        if self.noise not in NOISE_DISTRIBUTIONS:
+            raise ValueError(
+                f"noise must be one of {NOISE_DISTRIBUTIONS}, received {self.noise!r}."
+            )
+        if not 0.0 < self.real_label <= 1.0:
+            raise ValueError(f"real_label must be in (0, 1], received {self.real_label!r}.")
+        if (self.lr_decay_steps is None) != (self.lr_decay_rate is None):
+            raise ValueError(
+                "lr_decay_steps and lr_decay_rate go together; received "
+                f"lr_decay_steps={self.lr_decay_steps!r}, lr_decay_rate={self.lr_decay_rate!r}."
+            )
+        if len(self.image_shape) != 3 or min(self.image_shape) <= 0:
+            raise ValueError(
+                f"image_shape must be (height, width, channels), received {self.image_shape!r}."
+            )
+
+    def to_dict(self) -> dict:
+        """The preset as plain JSON-serialisable values."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> Experiment:
+        """Inverse of `to_dict` (tuples come back from JSON as lists)."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(
+                f"Unknown preset fields {unknown}; expected a subset of {sorted(known)}."
+            )
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+        return cls(**values)
+
+
+SHARMA_FASHION_MNIST = Experiment(
+    name="sharma_fashion_mnist",
+    report="sharma",
+    reference="Sharma (2021), section 4.3, Fig 4.3.1, Table 4.3.1; collage Fig 5.1",
+    dataset="fashion_mnist",
+    architecture="sharma_28",
+    image_shape=(28, 28, 1),
+    batch_size=32,
+    epochs=20,
+    learning_rate=0.001,
+    beta_1=0.5,
+    noise_dim=100,
+    real_label=0.9,
+    # Reading: the report gives "0.3 and 0.4" for three dropout layers; as in its Pretty Face code,
+    # 0.4 is the last one before the dense output, 0.3 the others.
+    dropout=(0.3, 0.3, 0.4),
+    leaky_relu_alpha=0.2,
+)
+
+PRESETS: dict[str, Experiment] = {p.name: p for p in (SHARMA_FASHION_MNIST,)}
+
+
+def get_preset(name: str) -> Experiment:
+    """Return the preset called `name`.
+
+    Raises:
+        ValueError: if no preset has that name; the message lists the known ones.
+    """
+    if name not in PRESETS:
+        raise ValueError(f"Unknown preset {name!r}; expected one of {sorted(PRESETS)}.")
+    return PRESETS[name]
+
+
+QUICK_IMAGES = 256
+QUICK_EPOCHS = 2
+
+
+def quick_mode() -> bool:
+    """True when the environment variable GANLIB_QUICK asks for a quick run (CI, smoke tests)."""
+    return os.environ.get("GANLIB_QUICK", "").strip().lower() in ("1", "true", "yes")
+
+
+def quick_preset(preset: Experiment) -> Experiment:
+    """The same experiment shrunk for a smoke run: few images and epochs, same architecture."""
+    images = min(preset.train_images or QUICK_IMAGES, QUICK_IMAGES)
+    return dataclasses.replace(
+        preset,
+        train_images=images,
+        epochs=min(preset.epochs, QUICK_EPOCHS),
+        batch_size=min(preset.batch_size, images),
+    )

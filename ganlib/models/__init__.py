@@ -1,0 +1,44 @@
+"""Model builders, and the table that maps a preset's `architecture` to its two builders."""
+
+from __future__ import annotations
+
+from ganlib.models import dcgan
+
+# architecture key -> (generator builder, discriminator builder), each called with the preset.
+ARCHITECTURES = {
+    "sharma_28": (
+        lambda p: dcgan.sharma_fashion_mnist_generator(noise_dim=p.noise_dim),
+        lambda p: dcgan.sharma_fashion_mnist_discriminator(
+            image_shape=p.image_shape, dropout=p.dropout, leaky_relu_alpha=p.leaky_relu_alpha
+        ),
+    ),
+}
+
+
+def _builders(preset):
+    if preset.architecture not in ARCHITECTURES:
+        raise ValueError(
+            f"Unknown architecture {preset.architecture!r}; expected one of {sorted(ARCHITECTURES)}."
+        )
+    return ARCHITECTURES[preset.architecture]
+
+
+def build_generator(preset):
+    """Build the generator a preset names, with fresh weights."""
+    return _builders(preset)[0](preset)
+
+
+def build_models(preset):
+    """Build the (generator, discriminator) pair a preset names.
+
+    Args:
+        preset: a `ganlib.Experiment`.
+
+    Returns:
+        (generator, discriminator), two Functional `keras.Model`s with fresh weights.
+    """
+    g_builder, d_builder = _builders(preset)
+    return g_builder(preset), d_builder(preset)
+
+
+__all__ = ["ARCHITECTURES", "build_generator", "build_models", "dcgan"]

@@ -1,0 +1,265 @@
+"""Training: the `GAN` model (one class per algorithm, trained with `fit`) and `train(preset)`."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from ganlib import data as data_module
+from ganlib.callbacks import EpochTimer, GeneratorCheckpoints, Snapshots
+from ganlib.experiments import PRESETS, STEPS, Experiment, get_preset
+from ganlib.losses import discriminator_loss, generator_loss
+from ganlib.models import build_models
+from ganlib.runs import Run, atomic_path, draw_latents, write_json
+
+
+class GAN(keras.Model):
+    """An unconditional GAN trained with `fit`: binary cross-entropy on logits, two Adam optimizers.
+
+    Two step algorithms are available:
+
+    - "alternating" (the reports'): the discriminator learns on real images and on generated images
+      (the generator's forward runs outside any gradient tape, since only D is updated), then the
+      generator learns through the updated discriminator on fresh noise.
+    - "simultaneous" (the TensorFlow DCGAN tutorial's): one generator forward on one noise batch
+      feeds both gradient tapes, and both networks are updated from the same forward pass. One
+      generator forward per step instead of two, but the generator's gradient comes from the
+      discriminator before its update.
+
+    Args:
+        generator: maps (batch, noise_dim) noise to images in [-1, 1].
+        discriminator: maps images to (batch, 1) logits.
+        noise_dim: length of the noise vector; by default the generator's input size.
+        noise: "normal" or "uniform" noise in [-1, 1].
+        real_label: target for real images (0.9 for one-sided label smoothing).
+        step: "alternating" or "simultaneous".
+        seed: seed of the noise generator.
+
+    Example:
+        >>> gan = GAN(generator, discriminator, real_label=0.9)
+        >>> gan.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        ...             g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5))
+        >>> gan.fit(dataset_of_image_batches, epochs=20)
+    """
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        *,
+        noise_dim=None,
+        noise="normal",
+        real_label=1.0,
+        step="alternating",
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if step not in STEPS:
+            raise ValueError(f"step must be one of {STEPS}, received {step!r}.")
+        if noise not in ("normal", "uniform"):
+            raise ValueError(f"noise must be 'normal' or 'uniform', received {noise!r}.")
+        self.generator = generator
+        self.discriminator = discriminator
+        self.noise_dim = int(noise_dim or generator.input_shape[-1])
+        self.noise = noise
+        self.real_label = float(real_label)
+        self.step = step
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.d_real_tracker = keras.metrics.Mean(name="d_real")
+        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+
+    def compile(self, d_optimizer, g_optimizer, **kwargs):
+        """Set the two optimizers (any other `keras.Model.compile` argument is passed on)."""
+        super().compile(**kwargs)
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker, self.d_fake_tracker]
+
+    def sample_noise(self, batch_size):
+        """Noise for `batch_size` images, drawn from the model's seed generator."""
+        shape = (batch_size, self.noise_dim)
+        if self.noise == "uniform":
+            return keras.random.uniform(shape, -1.0, 1.0, seed=self.seed_generator)
+        return keras.random.normal(shape, seed=self.seed_generator)
+
+    def _update(self, optimizer, model, tape, loss):
+        gradients = tape.gradient(loss, model.trainable_weights)
+        optimizer.apply_gradients(zip(gradients, model.trainable_weights))
+
+    def train_step(self, data):
+        real_images = data[0] if isinstance(data, (tuple, list)) else data
+        batch_size = ops.shape(real_images)[0]
+        if self.step == "simultaneous":
+            with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+                fake_images = self.generator(self.sample_noise(batch_size), training=True)
+                real_logits = self.discriminator(real_images, training=True)
+                fake_logits = self.discriminator(fake_images, training=True)
+                d_loss = discriminator_loss(real_logits, fake_logits, self.real_label)
+                g_loss = generator_loss(fake_logits)
+            self._update(self.d_optimizer, self.discriminator, d_tape, d_loss)
+            self._update(self.g_optimizer, self.generator, g_tape, g_loss)
+        else:
+            # No tape watches this forward: the discriminator step needs no generator gradient.
+            fake_images = self.generator(self.sample_noise(batch_size), training=True)
+            with tf.GradientTape() as d_tape:
+                real_logits = self.discriminator(real_images, training=True)
+                fake_logits = self.discriminator(fake_images, training=True)
+                d_loss = discriminator_loss(real_logits, fake_logits, self.real_label)
+            self._update(self.d_optimizer, self.discriminator, d_tape, d_loss)
+            with tf.GradientTape() as g_tape:
+                g_fake_images = self.generator(self.sample_noise(batch_size), training=True)
+                g_loss = generator_loss(self.discriminator(g_fake_images, training=True))
+            self._update(self.g_optimizer, self.generator, g_tape, g_loss)
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        self.d_real_tracker.update_state(ops.mean(ops.sigmoid(real_logits)))
+        self.d_fake_tracker.update_state(ops.mean(ops.sigmoid(fake_logits)))
+        return {m.name: m.result() for m in self.metrics}
+
+
+def make_optimizer(learning_rate, preset: Experiment):
+    """Adam with the preset's β1, and its exponential learning-rate decay when it has one."""
+    if preset.lr_decay_steps is not None:
+        learning_rate = keras.optimizers.schedules.ExponentialDecay(
+            learning_rate,
+            decay_steps=preset.lr_decay_steps,
+            decay_rate=preset.lr_decay_rate,
+            staircase=preset.lr_decay_staircase,
+        )
+    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=preset.beta_1)
+
+
+def build_gan(preset: Experiment) -> GAN:
+    """The compiled `GAN` of a preset, with fresh weights."""
+    generator, discriminator = build_models(preset)
+    gan = GAN(
+        generator,
+        discriminator,
+        noise=preset.noise,
+        real_label=preset.real_label,
+        step=preset.step,
+        seed=preset.seed,
+        name=f"{preset.name}_gan",
+    )
+    gan.compile(
+        d_optimizer=make_optimizer(preset.d_learning_rate or preset.learning_rate, preset),
+        g_optimizer=make_optimizer(preset.learning_rate, preset),
+    )
+    return gan
+
+
+@dataclass
+class TrainResult:
+    """What `train` returns: the run directory, the trained model, the history and the wall time."""
+
+    run: Run
+    gan: GAN
+    history: dict
+    wall_time: float
+    images: int
+
+
+def _dataset_for(preset: Experiment):
+    dataset = data_module.load(
+        preset.dataset,
+        "train",
+        limit=preset.train_images,
+        batch_size=preset.batch_size,
+        shuffle=True,
+        seed=preset.seed,
+    )
+    return dataset, int(dataset.cardinality()) * preset.batch_size
+
+
+def train(
+    preset: Experiment | str,
+    run_dir,
+    *,
+    epochs: int | None = None,
+    dataset=None,
+    overwrite: bool = False,
+    callbacks=(),
+    verbose="auto",
+    mode: str = "full",
+) -> TrainResult:
+    """Train a preset end to end and write its run directory.
+
+    Data are loaded and checked before anything is written, so bad input never touches an
+    existing run.
+
+    Args:
+        preset: an `Experiment` or a preset name.
+        run_dir: the run directory to create (see `ganlib.runs`).
+        epochs: overrides the preset's epoch count.
+        dataset: a `tf.data.Dataset` of image batches in [-1, 1] to use instead of the preset's
+            dataset; its batches must have the preset's image shape.
+        overwrite: replace an existing run in `run_dir`.
+        callbacks: extra Keras callbacks.
+        verbose: passed to `fit` ("auto" shows Keras' progress bar).
+        mode: "full" or "quick", recorded in config.json.
+
+    Returns:
+        A `TrainResult`.
+    """
+    if isinstance(preset, str):
+        preset = get_preset(preset)
+    if epochs is not None:
+        preset = dataclasses.replace(preset, epochs=epochs)
+    # Overrides are recorded against the registered preset of the same name, when there is one.
+    base = PRESETS.get(preset.name, preset)
+    if dataset is None:
+        dataset, images = _dataset_for(preset)
+    else:
+        images = None
+    first = next(iter(dataset), None)
+    if first is None:
+        raise ValueError("The dataset is empty; expected at least one batch of images.")
+    first_images = first[0] if isinstance(first, (tuple, list)) else first
+    data_module.check_images(first_images, preset.image_shape, what="training images")
+    if images is None:
+        images = int(first_images.shape[0]) * max(int(dataset.cardinality()), 1)
+
+    keras.utils.set_random_seed(preset.seed)
+    run = Run.create(run_dir, preset, base_preset=base, overwrite=overwrite, mode=mode)
+    rows, columns = preset.snapshot_grid
+    latents = draw_latents(rows * columns, preset.noise_dim, preset.noise, seed=preset.seed)
+    with atomic_path(run.latents_path) as path:
+        np.save(path, latents)
+    gan = build_gan(preset)
+    all_callbacks = [
+        EpochTimer(),
+        Snapshots(run, columns=columns),
+        GeneratorCheckpoints(run),
+        keras.callbacks.CSVLogger(str(run.history_path), append=True),
+        keras.callbacks.TerminateOnNaN(),
+        *callbacks,
+    ]
+    start = time.perf_counter()
+    history = gan.fit(
+        dataset, epochs=preset.epochs, callbacks=all_callbacks, verbose=verbose, shuffle=False
+    )
+    wall_time = time.perf_counter() - start
+    write_json(
+        run.directory / "run_card.json",
+        {
+            "epochs_completed": len(run.epochs()),
+            "train_images": images,
+            "wall_time_seconds": round(wall_time, 1),
+            "mode": mode,
+        },
+    )
+    return TrainResult(
+        run=run, gan=gan, history=history.history, wall_time=wall_time, images=images
+    )

@@ -1,0 +1,152 @@
+import dataclasses
+import json
+
+import keras
+import numpy as np
+import pytest
+
+import ganlib
+from ganlib.callbacks import render_snapshot
+from ganlib.plotting import read_png
+from ganlib.training import GAN, build_gan, make_optimizer
+
+HISTORY_KEYS = {"d_loss", "g_loss", "d_real", "d_fake", "epoch_seconds"}
+
+
+def test_fit_writes_every_file_of_the_run_directory(trained_run):
+    run = trained_run.run
+    assert set(trained_run.history) >= HISTORY_KEYS - {"epoch_seconds"}
+    config = json.loads(run.config_path.read_text())
+    assert config["preset"]["name"] == "sharma_fashion_mnist"
+    assert config["overrides"] == {
+        "dataset": "fashion_mnist_sample",
+        "train_images": 64,
+        "epochs": 2,
+        "snapshot_grid": [2, 3],
+    }
+    assert config["seed"] == 0 and {"tensorflow", "keras", "ganlib"} <= set(config["versions"])
+    assert run.snapshot_epochs() == [0, 1, 2]
+    assert run.epochs() == [1, 2]
+    assert run.latents().shape == (6, 100)
+    history = ganlib.read_history(run.directory)
+    assert history["epoch"] == [1, 2]
+    assert set(history) >= HISTORY_KEYS
+    assert all(np.isfinite(history["d_loss"])) and all(0 < p < 1 for p in history["d_real"])
+    card = json.loads((run.directory / "run_card.json").read_text())
+    assert card["epochs_completed"] == 2 and card["train_images"] == 64
+    for epoch in (0, 1, 2):
+        picture = read_png(run.snapshot_path(epoch))
+        assert picture.shape == (2 * 30 + 2, 3 * 30 + 2, 1) and picture.dtype == np.uint8
+
+
+def test_restore_epoch_regenerates_that_epochs_snapshot_exactly(trained_run):
+    run = trained_run.run
+    for epoch in (1, 2):
+        generator = ganlib.restore_epoch(run.directory, epoch)
+        regenerated = render_snapshot(generator, run.latents(), columns=3)
+        np.testing.assert_array_equal(regenerated, read_png(run.snapshot_path(epoch)))
+    # The two epochs differ, so the check above really tells epochs apart.
+    assert not np.array_equal(read_png(run.snapshot_path(1)), read_png(run.snapshot_path(2)))
+
+
+def test_restore_of_an_unsaved_epoch_names_it_and_the_saved_ones(trained_run):
+    with pytest.raises(ValueError, match=r"no saved generator for epoch 7; saved epochs: \[1, 2\]"):
+        ganlib.restore_epoch(trained_run.run.directory, 7)
+
+
+def test_restore_from_a_folder_that_is_not_a_run(tmp_path):
+    with pytest.raises(FileNotFoundError, match="not a ganlib run directory"):
+        ganlib.restore_epoch(tmp_path, 1)
+
+
+def test_sample_draws_new_images(trained_run):
+    generator = ganlib.restore_epoch(trained_run.run.directory, 2)
+    first, second = ganlib.sample(generator, 4, seed=1), ganlib.sample(generator, 4, seed=2)
+    assert first.shape == (4, 28, 28, 1) and np.abs(first).max() <= 1.0
+    assert not np.allclose(first, second)
+    np.testing.assert_allclose(first, ganlib.sample(generator, 4, seed=1), atol=1e-6)
+
+
+def test_an_existing_run_is_refused_and_left_untouched(trained_run, tiny_preset):
+    run = trained_run.run
+    before = {p: p.stat().st_mtime_ns for p in run.directory.rglob("*")}
+    with pytest.raises(
+        ValueError, match=r"already holds a run of preset 'sharma_fashion_mnist'.*overwrite"
+    ):
+        ganlib.train(tiny_preset, run.directory, verbose=0)
+    assert {p: p.stat().st_mtime_ns for p in run.directory.rglob("*")} == before
+
+
+def test_bad_images_are_refused_before_anything_is_written(tmp_path, tiny_preset):
+    import tensorflow as tf
+
+    pixels = tf.data.Dataset.from_tensor_slices(np.full((8, 28, 28, 1), 200.0, "float32")).batch(4)
+    with pytest.raises(ValueError, match=r"\[-1, 1\].*\[200, 200\]"):
+        ganlib.train(tiny_preset, tmp_path / "run", dataset=pixels, verbose=0)
+    wrong_size = tf.data.Dataset.from_tensor_slices(np.zeros((8, 32, 32, 1), "float32")).batch(4)
+    with pytest.raises(ValueError, match=r"\(4, 32, 32, 1\)"):
+        ganlib.train(tiny_preset, tmp_path / "run", dataset=wrong_size, verbose=0)
+    assert not (tmp_path / "run").exists()
+
+
+def test_unknown_preset_names_the_value(tmp_path):
+    with pytest.raises(ValueError, match=r"Unknown preset 'sharma'.*sharma_fashion_mnist"):
+        ganlib.train("sharma", tmp_path / "run")
+
+
+@pytest.mark.parametrize(
+    "field, value", [("batch_size", 0), ("epochs", -1), ("learning_rate", 0.0), ("step", "both")]
+)
+def test_bad_preset_values_name_the_value(tiny_preset, field, value):
+    with pytest.raises(ValueError, match=f"{field}.*received {value!r}"):
+        dataclasses.replace(tiny_preset, **{field: value})
+
+
+class _Counting(keras.Model):
+    """Wraps a generator and counts its forward passes (in eager mode)."""
+
+    def __init__(self, generator):
+        super().__init__()
+        self.inner, self.calls = generator, 0
+
+    def call(self, noise, training=False):
+        self.calls += 1
+        return self.inner(noise, training=training)
+
+
+@pytest.mark.parametrize("step, forwards", [("alternating", 2), ("simultaneous", 1)])
+def test_generator_runs_no_more_forwards_than_the_step_needs(tiny_preset, step, forwards):
+    generator, discriminator = ganlib.build_models(tiny_preset)
+    counting = _Counting(generator)
+    counting.build((None, 100))
+    gan = GAN(counting, discriminator, noise_dim=100, step=step, real_label=0.9, seed=0)
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
+    logs = gan.train_step(np.zeros((4, 28, 28, 1), "float32"))
+    assert counting.calls == forwards
+    assert set(logs) == {"d_loss", "g_loss", "d_real", "d_fake"}
+
+
+def test_both_steps_update_both_networks(tiny_preset):
+    for step in ("alternating", "simultaneous"):
+        gan = build_gan(dataclasses.replace(tiny_preset, step=step))
+        g_before = [w.numpy().copy() for w in gan.generator.trainable_weights]
+        d_before = [w.numpy().copy() for w in gan.discriminator.trainable_weights]
+        gan.train_step(np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32"))
+        assert all(
+            not np.allclose(a, b.numpy()) for a, b in zip(g_before, gan.generator.trainable_weights)
+        )
+        assert all(
+            not np.allclose(a, b.numpy())
+            for a, b in zip(d_before, gan.discriminator.trainable_weights)
+        )
+
+
+def test_exponential_decay_schedule(tiny_preset):
+    preset = dataclasses.replace(tiny_preset, lr_decay_steps=100, lr_decay_rate=0.5)
+    optimizer = make_optimizer(0.002, preset)
+    schedule = (
+        optimizer.learning_rate if callable(optimizer.learning_rate) else optimizer._learning_rate
+    )
+    assert float(schedule(0)) == pytest.approx(0.002)
+    assert float(schedule(100)) == pytest.approx(0.001)
+    assert optimizer.beta_1 == 0.5
