@@ -315,3 +315,49 @@ def read_history(run_dir) -> dict:
                     ) from error
             history.setdefault(key, []).append(int(number) + 1 if key == "epoch" else number)
     return {k: v for k, v in history.items() if not all(np.isnan(x) for x in v)}
+
+
+def finished_run(run_dir, preset):
+    """The finished run of exactly `preset` in `run_dir`, or None if there is none.
+
+    A run counts as finished when its config.json holds the same preset and the generator of
+    every epoch up to `preset.epochs` was saved.
+    """
+    from ganlib.experiments import Experiment
+
+    run = Run(run_dir)
+    if not run.config_path.is_file():
+        return None
+    if Experiment.from_dict(run.read_config()["preset"]) != preset:
+        return None
+    if run.epochs() != list(range(1, preset.epochs + 1)):
+        return None
+    return run
+
+
+def run_card(run_dir) -> str:
+    """A short markdown description of how a run was made: mode, data, epochs, hardware, time."""
+    run = Run(run_dir)
+    config = run.read_config()
+    preset = config["preset"]
+    card_path = run.directory / "run_card.json"
+    card = json.loads(card_path.read_text()) if card_path.is_file() else {}
+    epochs = run.epochs()
+    wall = card.get("wall_time_seconds")
+    wall_text = f"{wall / 60:.1f} min" if wall is not None else "not finished"
+    images = card.get("train_images", preset.get("train_images") or "all")
+    versions = config.get("versions", {})
+    return "\n".join(
+        [
+            f"**Run card** — `{run.directory}`",
+            "",
+            f"- mode: **{config.get('mode', 'full')}**; preset `{preset['name']}` "
+            f"(overrides: {config.get('overrides') or 'none'})",
+            f"- data: `{preset['dataset']}`, {images} training images, batch {preset['batch_size']}",
+            f"- epochs completed: {len(epochs)} of {preset['epochs']}",
+            f"- device: {config.get('device', 'unknown')}",
+            f"- wall time: {wall_text}; started {config.get('created', '?')}",
+            f"- TensorFlow {versions.get('tensorflow', '?')}, Keras {versions.get('keras', '?')}, "
+            f"ganlib {versions.get('ganlib', '?')}, seed {config.get('seed')}",
+        ]
+    )

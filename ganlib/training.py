@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from ganlib.callbacks import EpochTimer, GeneratorCheckpoints, Snapshots
 from ganlib.experiments import PRESETS, STEPS, Experiment, get_preset
 from ganlib.losses import discriminator_loss, generator_loss
 from ganlib.models import build_models
-from ganlib.runs import Run, atomic_path, draw_latents, write_json
+from ganlib.runs import Run, atomic_path, draw_latents, finished_run, read_history, write_json
 
 
 class GAN(keras.Model):
@@ -165,10 +166,21 @@ class TrainResult:
     """What `train` returns: the run directory, the trained model, the history and the wall time."""
 
     run: Run
-    gan: GAN
+    gan: GAN | None
     history: dict
     wall_time: float
     images: int
+
+    @classmethod
+    def load(cls, run: Run) -> TrainResult:
+        """The result of a finished run, read back from its directory (`gan` is None)."""
+        card_path = run.directory / "run_card.json"
+        card = json.loads(card_path.read_text()) if card_path.is_file() else {}
+        history = read_history(run.directory)
+        history.pop("epoch", None)
+        # A run killed after its last epoch but before its card was written still has its times.
+        wall_time = card.get("wall_time_seconds", sum(history.get("epoch_seconds", [])))
+        return cls(run, None, history, wall_time, card.get("train_images", 0))
 
 
 def _dataset_for(preset: Experiment):
@@ -190,6 +202,7 @@ def train(
     epochs: int | None = None,
     dataset=None,
     overwrite: bool = False,
+    reuse: bool = False,
     callbacks=(),
     verbose="auto",
     mode: str = "full",
@@ -206,6 +219,8 @@ def train(
         dataset: a `tf.data.Dataset` of image batches in [-1, 1] to use instead of the preset's
             dataset; its batches must have the preset's image shape.
         overwrite: replace an existing run in `run_dir`.
+        reuse: if `run_dir` already holds a finished run of exactly this preset (for instance one
+            trained from the shell with `python -m ganlib train`), return it instead of training.
         callbacks: extra Keras callbacks.
         verbose: passed to `fit` ("auto" shows Keras' progress bar).
         mode: "full" or "quick", recorded in config.json.
@@ -217,6 +232,8 @@ def train(
         preset = get_preset(preset)
     if epochs is not None:
         preset = dataclasses.replace(preset, epochs=epochs)
+    if reuse and (finished := finished_run(run_dir, preset)) is not None:
+        return TrainResult.load(finished)
     # Overrides are recorded against the registered preset of the same name, when there is one.
     base = PRESETS.get(preset.name, preset)
     if dataset is None:

@@ -41,4 +41,24 @@ def build_models(preset):
     return g_builder(preset), d_builder(preset)
 
 
-__all__ = ["ARCHITECTURES", "build_generator", "build_models", "dcgan"]
+def layer_table(model) -> str:
+    """A plain-text table of a model's layers: name, type, output shape, parameters.
+
+    Unlike `model.summary()`, it prints the same text in a terminal, a notebook and CI, so a notebook
+    can check its architecture against the stored output.
+    """
+    rows = [("Layer", "Type", "Output shape", "Params")]
+    for layer in model.layers:
+        shape = tuple(layer.output.shape)
+        rows.append((layer.name, type(layer).__name__, str(shape), f"{layer.count_params():,}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [f"{model.name}"]
+    for index, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    lines.append(f"Total params: {model.count_params():,}")
+    return "\n".join(lines)
+
+
+__all__ = ["ARCHITECTURES", "build_generator", "build_models", "dcgan", "layer_table"]
