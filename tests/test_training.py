@@ -150,3 +150,23 @@ def test_exponential_decay_schedule(tiny_preset):
     assert float(schedule(0)) == pytest.approx(0.002)
     assert float(schedule(100)) == pytest.approx(0.001)
     assert optimizer.beta_1 == 0.5
+
+
+def test_reuse_returns_a_finished_run_without_training(trained_run):
+    run = trained_run.run
+    preset = run.preset()
+    before = {p: p.stat().st_mtime_ns for p in run.directory.rglob("*")}
+    result = ganlib.train(preset, run.directory, reuse=True)
+    assert result.gan is None
+    assert result.history["d_loss"] == pytest.approx(trained_run.history["d_loss"], rel=1e-5)
+    assert result.images == 64
+    assert {p: p.stat().st_mtime_ns for p in run.directory.rglob("*")} == before
+    # A different preset in the same folder is not "finished": it is refused, not reused.
+    with pytest.raises(ValueError, match="already holds"):
+        ganlib.train(dataclasses.replace(preset, epochs=3), run.directory, reuse=True)
+
+
+def test_run_card_says_how_the_run_was_made(trained_run):
+    card = ganlib.runs.run_card(trained_run.run.directory)
+    assert "epochs completed: 2 of 2" in card
+    assert "64 training images" in card and "CPU" in card and "wall time:" in card
