@@ -5,7 +5,123 @@ All functions take and return float32 images in [-1, 1].
 
 from __future__ import annotations
 
+import keras
 from keras import ops
+
+
+def box_masks(boxes, height: int, width: int):
+    """Masks that are 1 inside each box and 0 outside.
+
+    Args:
+        boxes: (batch, 4) integers (top, left, bottom, right); bottom and right are exclusive, so
+            the box covers rows top..bottom-1 and columns left..right-1.
+        height, width: the images' size.
+
+    Returns:
+        A float32 tensor (batch, height, width, 1).
+
+    Example:
+        >>> box_masks([[1, 1, 3, 2]], 4, 4)[0, :, :, 0]  # rows 1-2, column 1
+    """
+    boxes = ops.cast(ops.convert_to_tensor(boxes), "int32")
+    if len(boxes.shape) != 2 or boxes.shape[-1] != 4:
+        raise ValueError(
+            f"boxes must have shape (batch, 4) as (top, left, bottom, right); received {boxes.shape}."
+        )
+    rows = ops.arange(height, dtype="int32")[None, :, None]
+    columns = ops.arange(width, dtype="int32")[None, None, :]
+    top, left, bottom, right = (ops.reshape(boxes[:, i], (-1, 1, 1)) for i in range(4))
+    inside = (rows >= top) & (rows < bottom) & (columns >= left) & (columns < right)
+    return ops.cast(inside, "float32")[..., None]
+
+
+def random_boxes(batch_size, height: int, width: int, *, alpha: float = 1.0, seed=None):
+    """CutMix boxes (Yun et al. 2019, as keras-io's `vision/cutmix.py`): one per image.
+
+    λ ~ Beta(α, α); the box is √(1-λ)·height by √(1-λ)·width around a uniformly drawn centre, clipped
+    to the image, so its area fraction is 1-λ before clipping and less after.
+
+    Args:
+        batch_size: number of boxes.
+        height, width: the images' size.
+        alpha: the Beta distribution's parameter (1: λ uniform in [0, 1]).
+        seed: an int or a `keras.random.SeedGenerator`.
+
+    Returns:
+        An int32 tensor (batch_size, 4) of (top, left, bottom, right).
+    """
+    if seed is None or isinstance(seed, int):
+        seed = keras.random.SeedGenerator(seed)
+    lam = keras.random.beta((batch_size,), alpha, alpha, seed=seed)
+    ratio = ops.sqrt(1.0 - lam)
+    half_h = ops.cast(ratio * height / 2.0, "int32")
+    half_w = ops.cast(ratio * width / 2.0, "int32")
+    centre_y = keras.random.randint((batch_size,), 0, height, seed=seed)
+    centre_x = keras.random.randint((batch_size,), 0, width, seed=seed)
+    return ops.stack(
+        [
+            ops.clip(centre_y - half_h, 0, height),
+            ops.clip(centre_x - half_w, 0, width),
+            ops.clip(centre_y + half_h, 0, height),
+            ops.clip(centre_x + half_w, 0, width),
+        ],
+        axis=1,
+    )
+
+
+def cutmix(real_images, fake_images, masks, real_label: float = 1.0):
+    """Paste each generated image's box into its real image and each real image's box into the generated one.
+
+    The discriminator's target is the share of real pixels: `real_label·(1 - a)` for the real image
+    with a generated box of area fraction `a`, `real_label·a` for the reverse. With empty masks this
+    is the plain real/generated pair with targets `real_label` and 0.
+
+    Args:
+        real_images, fake_images: (batch, H, W, C) batches of the same shape.
+        masks: (batch, H, W, 1) masks from `box_masks`, 1 inside the box.
+        real_label: the target of a wholly real image (0.9 for one-sided label smoothing).
+
+    Returns:
+        (real_mixed, fake_mixed, real_targets, fake_targets): two image batches, and two (batch, 1)
+        float32 target columns. Pixels outside the boxes are the inputs' own, bit for bit.
+    """
+    real_images = ops.convert_to_tensor(real_images, "float32")
+    fake_images = ops.convert_to_tensor(fake_images, "float32")
+    if real_images.shape != fake_images.shape:
+        raise ValueError(
+            "real_images and fake_images must have the same shape; received "
+            f"{real_images.shape} and {fake_images.shape}."
+        )
+    inside = ops.convert_to_tensor(masks, "float32") > 0.5
+    real_mixed = ops.where(inside, fake_images, real_images)
+    fake_mixed = ops.where(inside, real_images, fake_images)
+    area = ops.mean(ops.cast(inside, "float32"), axis=(1, 2))
+    return real_mixed, fake_mixed, real_label * (1.0 - area), real_label * area
+
+
+def random_cutmix(real_images, fake_images, probability: float, *, real_label=1.0, seed=None):
+    """`cutmix` with random boxes, applied to the whole batch with the given probability.
+
+    Args:
+        real_images, fake_images: (batch, H, W, C) batches of the same shape.
+        probability: chance that this batch is mixed; otherwise the pair comes back unchanged with
+            targets `real_label` and 0.
+        real_label: the target of a wholly real image.
+        seed: an int or a `keras.random.SeedGenerator`.
+
+    Returns:
+        (real_mixed, fake_mixed, real_targets, fake_targets), as `cutmix`.
+    """
+    if not 0.0 <= probability <= 1.0:
+        raise ValueError(f"probability must be in [0, 1], received {probability!r}.")
+    if seed is None or isinstance(seed, int):
+        seed = keras.random.SeedGenerator(seed)
+    batch_size, height, width = ops.shape(real_images)[:3]
+    boxes = random_boxes(batch_size, int(height), int(width), seed=seed)
+    # The coin multiplies the masks instead of branching, so the step stays one graph.
+    applied = ops.cast(keras.random.uniform((), seed=seed) < probability, "float32")
+    masks = box_masks(boxes, int(height), int(width)) * applied
+    return cutmix(real_images, fake_images, masks, real_label)
 
 
 def random_rotation(image, max_degrees: float, seed, fill_value: float = -1.0):

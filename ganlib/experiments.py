@@ -44,6 +44,9 @@ class Experiment:
         train_images: use only the first N training images; None for all.
         seed: the one seed of the run (weights, noise, shuffling, snapshot latents).
         snapshot_grid: (rows, columns) of the fixed latent grid drawn for per-epoch snapshots.
+        cutmix_probability: chance per batch that the discriminator trains on CutMix pairs
+            (`ganlib.augment.cutmix`, Vemuri & Babu) instead of plain real and generated images;
+            0 turns CutMix off.
     """
 
     name: str
@@ -69,6 +72,7 @@ class Experiment:
     train_images: int | None = None
     seed: int = 0
     snapshot_grid: tuple[int, int] = (8, 8)
+    cutmix_probability: float = 0.0
 
     def __post_init__(self):
         for field in ("batch_size", "epochs", "noise_dim"):
@@ -90,6 +94,10 @@ class Experiment:
         if self.noise not in NOISE_DISTRIBUTIONS:
             raise ValueError(
                 f"noise must be one of {NOISE_DISTRIBUTIONS}, received {self.noise!r}."
+            )
+        if not 0.0 <= self.cutmix_probability <= 1.0:
+            raise ValueError(
+                f"cutmix_probability must be in [0, 1], received {self.cutmix_probability!r}."
             )
         if not 0.0 < self.real_label <= 1.0:
             raise ValueError(f"real_label must be in (0, 1], received {self.real_label!r}.")
@@ -139,7 +147,111 @@ SHARMA_FASHION_MNIST = Experiment(
     leaky_relu_alpha=0.2,
 )
 
-PRESETS: dict[str, Experiment] = {p.name: p for p in (SHARMA_FASHION_MNIST,)}
+SHARMA_PRETTY_FACE = Experiment(
+    name="sharma_pretty_face",
+    report="sharma",
+    reference="Sharma (2021), section 4.4, Fig 4.4.1 and 4.4.2, Table 4.4.1; Fig 5.2-5.4",
+    dataset="pretty_face",
+    architecture="sharma_64",
+    image_shape=(64, 64, 3),
+    batch_size=128,
+    epochs=200,
+    learning_rate=0.002,
+    beta_1=0.5,
+    # Reading: "0.002 with exponential decay on step 40,000" names no rate. The rate is 0.96, the
+    # value of the ExponentialDecay example in the TensorFlow docs, applied smoothly
+    # (0.002 * 0.96 ** (step / 40000)). With 3,318 images in batches of 128 the report's 200
+    # epochs are 5,000 steps, so the rate ends at 0.00199: the decay barely acts.
+    lr_decay_steps=40_000,
+    lr_decay_rate=0.96,
+    noise_dim=100,
+    real_label=0.9,
+    dropout=(0.3, 0.3, 0.3, 0.3, 0.3, 0.4),
+    leaky_relu_alpha=0.2,
+)
+
+# Reading (stiff): the report states Adam but no learning rate or batch size; these are DCGAN's
+# (Radford et al., whom the report follows): lr 2e-4, beta_1 0.5, batches of 128.
+STIFF_MNIST = Experiment(
+    name="stiff_mnist",
+    report="stiff",
+    reference="Stiff et al., sections 3.4 and 4.1, Fig 3-6",
+    dataset="mnist",
+    architecture="stiff",
+    image_shape=(28, 28, 1),
+    batch_size=128,
+    epochs=25,
+    learning_rate=2e-4,
+    beta_1=0.5,
+    noise_dim=100,
+    noise="uniform",
+    leaky_relu_alpha=0.2,
+)
+STIFF_FLOWERS = dataclasses.replace(
+    STIFF_MNIST,
+    name="stiff_flowers",
+    reference="Stiff et al., sections 3.4 and 4.2, Fig 3, 4, 7-9",
+    dataset="oxford_flowers102",
+    image_shape=(128, 128, 3),
+    epochs=40,
+)
+STIFF_CAT = dataclasses.replace(
+    STIFF_MNIST,
+    name="stiff_cat",
+    reference="Stiff et al., sections 3.4, 4.3 and 5.2, Fig 3, 4, 10-12",
+    dataset="cat",
+    image_shape=(128, 128, 3),
+    epochs=55,
+)
+
+# Reading (vemuri): 1,000 FFHQ faces at 128x128; Adam with the report's two learning rates and
+# Keras' default beta_1 0.9 (the report names no other); batch size and epochs are not stated:
+# 32 and 100. All three models share the basic discriminator.
+VEMURI_BASIC = Experiment(
+    name="vemuri_basic",
+    report="vemuri",
+    reference="Vemuri & Babu, 'Results and Discussion', model 1 (basic GAN)",
+    dataset="ffhq",
+    architecture="vemuri_basic",
+    image_shape=(128, 128, 3),
+    batch_size=32,
+    epochs=100,
+    learning_rate=1e-5,
+    d_learning_rate=1e-4,
+    beta_1=0.9,
+    noise_dim=100,
+    train_images=1000,
+    snapshot_grid=(4, 4),
+)
+VEMURI_UNET = dataclasses.replace(
+    VEMURI_BASIC,
+    name="vemuri_unet",
+    reference="Vemuri & Babu, 'U-Net Generator', 'Results and Discussion', model 2",
+    architecture="vemuri_unet",
+    noise_dim=128 * 128 * 3,
+)
+# Reading: CutMix on half of the batches, the rate U-Net GAN (Schoenfeld et al., the report's [1])
+# ends its schedule at.
+VEMURI_UNET_CUTMIX = dataclasses.replace(
+    VEMURI_UNET,
+    name="vemuri_unet_cutmix",
+    reference="Vemuri & Babu, 'Results and Discussion', model 3 (U-Net + CutMix discriminator)",
+    cutmix_probability=0.5,
+)
+
+PRESETS: dict[str, Experiment] = {
+    p.name: p
+    for p in (
+        SHARMA_FASHION_MNIST,
+        SHARMA_PRETTY_FACE,
+        STIFF_MNIST,
+        STIFF_FLOWERS,
+        STIFF_CAT,
+        VEMURI_BASIC,
+        VEMURI_UNET,
+        VEMURI_UNET_CUTMIX,
+    )
+}
 
 
 def get_preset(name: str) -> Experiment:

@@ -184,3 +184,114 @@ def loss_curves(history, size=(11.0, 3.6)):
     prob_axis.legend()
     figure.tight_layout()
     return figure
+
+
+def traversal_latents(base, elements, steps: int = 8, low: float = -1.0, high: float = 1.0):
+    """Noise vectors for a latent traversal: row i sweeps element `elements[i]` of `base`.
+
+    Args:
+        base: one noise vector (noise_dim,).
+        elements: indices of the elements to move, one per row.
+        steps: vectors per row.
+        low, high: the first and last value the moved element takes (evenly spaced between).
+
+    Returns:
+        A float32 array (len(elements)·steps, noise_dim), row by row; each vector equals `base`
+        except at its row's element.
+    """
+    base = np.asarray(base, dtype=np.float32)
+    if base.ndim != 1:
+        raise ValueError(
+            f"base must be one noise vector (noise_dim,); received shape {base.shape}."
+        )
+    elements = [int(e) for e in elements]
+    bad = [e for e in elements if not 0 <= e < base.shape[0]]
+    if bad or not elements:
+        raise ValueError(
+            f"elements must be a non-empty list of indices in [0, {base.shape[0]}); received {elements}."
+        )
+    if not isinstance(steps, int) or steps < 2:
+        raise ValueError(f"steps must be an integer of at least 2, received {steps!r}.")
+    latents = np.tile(base, (len(elements), steps, 1))
+    for row, element in enumerate(elements):
+        latents[row, :, element] = np.linspace(low, high, steps, dtype=np.float32)
+    return latents.reshape(len(elements) * steps, base.shape[0])
+
+
+def latent_traversal(
+    generator,
+    *,
+    elements=None,
+    rows: int = 5,
+    steps: int = 8,
+    low: float = -1.0,
+    high: float = 1.0,
+    base=None,
+    noise: str = "uniform",
+    seed: int = 0,
+    size: float = 1.1,
+):
+    """Each row moves one element of one noise vector in steps, as Stiff et al.'s Fig 6 and 9.
+
+    Args:
+        generator: maps (batch, noise_dim) noise to images in [-1, 1].
+        elements: the elements to move, one per row; by default `rows` distinct ones drawn with
+            `seed`.
+        rows: number of rows when `elements` is None.
+        steps: images per row.
+        low, high: the range the moved element sweeps (the uniform noise's [-1, 1] by default).
+        base: the noise vector the rows start from; by default one drawn with `noise` and `seed`.
+        noise: "normal" or "uniform", the distribution `base` is drawn from.
+        seed: seed of `base` and of the chosen elements.
+        size: inches per image.
+
+    Returns:
+        A matplotlib Figure; each row is labelled with the element it moves.
+    """
+    import matplotlib.pyplot as plt
+
+    from ganlib.runs import draw_latents
+
+    noise_dim = int(generator.input_shape[-1])
+    if base is None:
+        base = draw_latents(1, noise_dim, noise, seed)[0]
+    if elements is None:
+        elements = np.random.default_rng(seed).choice(noise_dim, size=rows, replace=False)
+    latents = traversal_latents(base, elements, steps, low, high)
+    images = np.asarray(generator(latents, training=False))
+    count = len(latents) // steps
+    picture = image_grid(images, rows=count, columns=steps)
+    height = images.shape[1] + 2
+    figure, axis = plt.subplots(figsize=(size * steps + 1.0, size * count + 0.5))
+    _imshow(axis, picture)
+    axis.set_axis_on()
+    axis.set_xticks([2 + height * (i + 0.5) - 1 for i in range(steps)])
+    axis.set_xticklabels([f"{v:+.2f}" for v in np.linspace(low, high, steps)])
+    axis.set_yticks([2 + height * (i + 0.5) - 1 for i in range(count)])
+    axis.set_yticklabels([f"z[{int(e)}]" for e in elements])
+    axis.tick_params(length=0)
+    for spine in axis.spines.values():
+        spine.set_visible(False)
+    axis.set_xlabel("value of the moved element")
+    figure.tight_layout()
+    return figure
+
+
+def generated_beside_real(generated, real, columns: int = 8, size: float = 5.0):
+    """Generated images left, real ones right, as Stiff et al.'s Fig 5.
+
+    Args:
+        generated, real: (N, H, W, C) batches in [-1, 1] (or uint8) of the same image size.
+        columns: tiles per row of each grid.
+        size: inches per grid.
+
+    Returns:
+        A matplotlib Figure with two panels.
+    """
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(1, 2, figsize=(2 * size, size))
+    _imshow(axes[0], image_grid(generated, columns=columns), "generated")
+    _imshow(axes[1], image_grid(real, columns=columns), "real")
+    figure.tight_layout()
+    return figure

@@ -13,9 +13,10 @@ import tensorflow as tf
 from keras import ops
 
 from ganlib import data as data_module
+from ganlib.augment import random_cutmix
 from ganlib.callbacks import EpochTimer, GeneratorCheckpoints, Snapshots
-from ganlib.experiments import PRESETS, STEPS, Experiment, get_preset
-from ganlib.losses import discriminator_loss, generator_loss
+from ganlib.experiments import PRESETS, STEPS, Experiment, get_preset, quick_mode
+from ganlib.losses import binary_cross_entropy, discriminator_loss, generator_loss
 from ganlib.models import build_models
 from ganlib.runs import Run, atomic_path, draw_latents, finished_run, read_history, write_json
 
@@ -41,6 +42,10 @@ class GAN(keras.Model):
         real_label: target for real images (0.9 for one-sided label smoothing).
         step: "alternating" or "simultaneous".
         seed: seed of the noise generator.
+        cutmix_probability: chance per batch that the discriminator learns on CutMix pairs
+            (`ganlib.augment.random_cutmix`: a box of each generated image pasted into a real one
+            and the reverse, targets mixed by the box's area) instead of the plain pair. The
+            `d_real`/`d_fake` metrics then average over the images D saw. Default 0: off.
 
     Example:
         >>> gan = GAN(generator, discriminator, real_label=0.9)
@@ -59,6 +64,7 @@ class GAN(keras.Model):
         real_label=1.0,
         step="alternating",
         seed=None,
+        cutmix_probability=0.0,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -72,6 +78,11 @@ class GAN(keras.Model):
         self.noise = noise
         self.real_label = float(real_label)
         self.step = step
+        if not 0.0 <= cutmix_probability <= 1.0:
+            raise ValueError(
+                f"cutmix_probability must be in [0, 1], received {cutmix_probability!r}."
+            )
+        self.cutmix_probability = float(cutmix_probability)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
@@ -99,25 +110,53 @@ class GAN(keras.Model):
         gradients = tape.gradient(loss, model.trainable_weights)
         optimizer.apply_gradients(zip(gradients, model.trainable_weights))
 
+    def _discriminator_loss(self, real_images, fake_images):
+        """D's loss and its logits on the images it saw (CutMix pairs when enabled)."""
+        if self.cutmix_probability > 0:
+            real_images, fake_images, real_targets, fake_targets = random_cutmix(
+                real_images,
+                fake_images,
+                self.cutmix_probability,
+                real_label=self.real_label,
+                seed=self.seed_generator,
+            )
+            real_logits = self.discriminator(real_images, training=True)
+            fake_logits = self.discriminator(fake_images, training=True)
+            d_loss = binary_cross_entropy(real_targets, real_logits) + binary_cross_entropy(
+                fake_targets, fake_logits
+            )
+            return d_loss, real_logits, fake_logits
+        real_logits = self.discriminator(real_images, training=True)
+        fake_logits = self.discriminator(fake_images, training=True)
+        return (
+            discriminator_loss(real_logits, fake_logits, self.real_label),
+            real_logits,
+            fake_logits,
+        )
+
     def train_step(self, data):
         real_images = data[0] if isinstance(data, (tuple, list)) else data
         batch_size = ops.shape(real_images)[0]
         if self.step == "simultaneous":
             with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
                 fake_images = self.generator(self.sample_noise(batch_size), training=True)
-                real_logits = self.discriminator(real_images, training=True)
-                fake_logits = self.discriminator(fake_images, training=True)
-                d_loss = discriminator_loss(real_logits, fake_logits, self.real_label)
-                g_loss = generator_loss(fake_logits)
+                d_loss, real_logits, fake_logits = self._discriminator_loss(
+                    real_images, fake_images
+                )
+                g_loss = generator_loss(
+                    self.discriminator(fake_images, training=True)
+                    if self.cutmix_probability > 0
+                    else fake_logits
+                )
             self._update(self.d_optimizer, self.discriminator, d_tape, d_loss)
             self._update(self.g_optimizer, self.generator, g_tape, g_loss)
         else:
             # No tape watches this forward: the discriminator step needs no generator gradient.
             fake_images = self.generator(self.sample_noise(batch_size), training=True)
             with tf.GradientTape() as d_tape:
-                real_logits = self.discriminator(real_images, training=True)
-                fake_logits = self.discriminator(fake_images, training=True)
-                d_loss = discriminator_loss(real_logits, fake_logits, self.real_label)
+                d_loss, real_logits, fake_logits = self._discriminator_loss(
+                    real_images, fake_images
+                )
             self._update(self.d_optimizer, self.discriminator, d_tape, d_loss)
             with tf.GradientTape() as g_tape:
                 g_fake_images = self.generator(self.sample_noise(batch_size), training=True)
@@ -152,6 +191,7 @@ def build_gan(preset: Experiment) -> GAN:
         real_label=preset.real_label,
         step=preset.step,
         seed=preset.seed,
+        cutmix_probability=preset.cutmix_probability,
         name=f"{preset.name}_gan",
     )
     gan.compile(
@@ -205,7 +245,7 @@ def train(
     reuse: bool = False,
     callbacks=(),
     verbose="auto",
-    mode: str = "full",
+    mode: str | None = None,
 ) -> TrainResult:
     """Train a preset end to end and write its run directory.
 
@@ -223,7 +263,8 @@ def train(
             trained from the shell with `python -m ganlib train`), return it instead of training.
         callbacks: extra Keras callbacks.
         verbose: passed to `fit` ("auto" shows Keras' progress bar).
-        mode: "full" or "quick", recorded in config.json.
+        mode: "full" or "quick", recorded in config.json; by default "quick" when GANLIB_QUICK is
+            set, else "full".
 
     Returns:
         A `TrainResult`.
@@ -232,6 +273,8 @@ def train(
         preset = get_preset(preset)
     if epochs is not None:
         preset = dataclasses.replace(preset, epochs=epochs)
+    if mode is None:
+        mode = "quick" if quick_mode() else "full"
     if reuse and (finished := finished_run(run_dir, preset)) is not None:
         return TrainResult.load(finished)
     # Overrides are recorded against the registered preset of the same name, when there is one.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ganlib.models import dcgan
+from ganlib.models import dcgan, unet
 
 # architecture key -> (generator builder, discriminator builder), each called with the preset.
 ARCHITECTURES = {
@@ -10,6 +10,36 @@ ARCHITECTURES = {
         lambda p: dcgan.sharma_fashion_mnist_generator(noise_dim=p.noise_dim),
         lambda p: dcgan.sharma_fashion_mnist_discriminator(
             image_shape=p.image_shape, dropout=p.dropout, leaky_relu_alpha=p.leaky_relu_alpha
+        ),
+    ),
+    "sharma_64": (
+        lambda p: dcgan.sharma_pretty_face_generator(noise_dim=p.noise_dim),
+        lambda p: dcgan.sharma_pretty_face_discriminator(
+            image_shape=p.image_shape, dropout=p.dropout, leaky_relu_alpha=p.leaky_relu_alpha
+        ),
+    ),
+    "stiff": (
+        lambda p: dcgan.stiff_generator(
+            image_shape=p.image_shape, noise_dim=p.noise_dim, leaky_relu_alpha=p.leaky_relu_alpha
+        ),
+        lambda p: dcgan.stiff_discriminator(
+            image_shape=p.image_shape, leaky_relu_alpha=p.leaky_relu_alpha
+        ),
+    ),
+    "vemuri_basic": (
+        lambda p: unet.vemuri_basic_generator(
+            image_shape=p.image_shape, noise_dim=p.noise_dim, leaky_relu_alpha=p.leaky_relu_alpha
+        ),
+        lambda p: unet.vemuri_discriminator(
+            image_shape=p.image_shape, leaky_relu_alpha=p.leaky_relu_alpha
+        ),
+    ),
+    "vemuri_unet": (
+        lambda p: unet.vemuri_unet_generator(
+            image_shape=p.image_shape, noise_dim=p.noise_dim, leaky_relu_alpha=p.leaky_relu_alpha
+        ),
+        lambda p: unet.vemuri_discriminator(
+            image_shape=p.image_shape, leaky_relu_alpha=p.leaky_relu_alpha
         ),
     ),
 }
@@ -61,4 +91,4 @@ def layer_table(model) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["ARCHITECTURES", "build_generator", "build_models", "dcgan", "layer_table"]
+__all__ = ["ARCHITECTURES", "build_generator", "build_models", "dcgan", "layer_table", "unet"]
