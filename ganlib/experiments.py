@@ -44,6 +44,16 @@ class Experiment:
         train_images: use only the first N training images; None for all.
         seed: the one seed of the run (weights, noise, shuffling, snapshot latents).
         snapshot_grid: (rows, columns) of the fixed latent grid drawn for per-epoch snapshots.
+            For conditional presets each row is one label (see `ganlib.callbacks.conditional_grid`).
+        classes: number of classes a conditional GAN is conditioned on; None for an
+            unconditional GAN (`ganlib.training.GAN`), an integer for `ConditionalGAN`.
+        embed_dim: size of the label embedding of Milošević's networks (Table 1).
+        l1_lambda: weight λ of the generator's L1(real, generated) term (Milošević's Algorithm 1);
+            0 turns it off.
+        feature_maps: base channel count of the conditional convolutional networks (Milošević's
+            "feature map dimension", Table 1); None for the architecture's default.
+        rotation_degrees: random rotation of the training images, up to this many degrees.
+        crop_padding: random crop with this many pixels of padding on each side.
         cutmix_probability: chance per batch that the discriminator trains on CutMix pairs
             (`ganlib.augment.cutmix`, Vemuri & Babu) instead of plain real and generated images;
             0 turns CutMix off.
@@ -72,6 +82,12 @@ class Experiment:
     train_images: int | None = None
     seed: int = 0
     snapshot_grid: tuple[int, int] = (8, 8)
+    classes: int | None = None
+    embed_dim: int | None = None
+    l1_lambda: float = 0.0
+    feature_maps: int | None = None
+    rotation_degrees: float = 0.0
+    crop_padding: int = 0
     cutmix_probability: float = 0.0
 
     def __post_init__(self):
@@ -110,6 +126,23 @@ class Experiment:
             raise ValueError(
                 f"image_shape must be (height, width, channels), received {self.image_shape!r}."
             )
+        for field in ("classes", "embed_dim", "feature_maps"):
+            value = getattr(self, field)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value <= 0
+            ):
+                raise ValueError(f"{field} must be a positive integer or None, received {value!r}.")
+        for field in ("l1_lambda", "rotation_degrees", "crop_padding"):
+            value = getattr(self, field)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"{field} must be a number >= 0, received {value!r}.")
+        if not isinstance(self.crop_padding, int):
+            raise ValueError(f"crop_padding must be an integer, received {self.crop_padding!r}.")
+
+    @property
+    def conditional(self) -> bool:
+        """True for presets trained with labels (`ConditionalGAN`)."""
+        return self.classes is not None
 
     def to_dict(self) -> dict:
         """The preset as plain JSON-serialisable values."""
@@ -252,6 +285,98 @@ PRESETS: dict[str, Experiment] = {
         VEMURI_UNET_CUTMIX,
     )
 }
+
+
+# --- Conditional experiments: milosevic (Table 1) and li_ye (Table 2) ----------------------------
+
+# Milošević (2024), Table 1, one column per dataset. Reading (EXPERIMENTS.md): the optimizer is not
+# stated, so Adam lr 2e-4, beta_1 0.5 (DCGAN's); "feature map dimension" is the base channel count.
+MILOSEVIC_MNIST = Experiment(
+    name="milosevic_mnist",
+    report="milosevic",
+    reference="Milošević (2024), sections 3.1-3.2, Algorithm 1, Table 1 (MNIST); Fig 1-3",
+    dataset="mnist",
+    architecture="milosevic",
+    image_shape=(64, 64, 1),
+    batch_size=256,
+    epochs=50,
+    learning_rate=2e-4,
+    beta_1=0.5,
+    noise_dim=20,
+    classes=10,
+    embed_dim=5,
+    l1_lambda=5.0,
+    feature_maps=64,
+    rotation_degrees=30.0,
+    crop_padding=4,
+    snapshot_grid=(10, 8),
+)
+MILOSEVIC_ANIMAL_FACES = dataclasses.replace(
+    MILOSEVIC_MNIST,
+    name="milosevic_animal_faces",
+    reference="Milošević (2024), Table 1 (Animal-faces); Fig 4-6",
+    dataset="afhq",
+    image_shape=(64, 64, 3),
+    batch_size=64,
+    # Reading: the report shows epochs 47 and 74 and states no total; 74 is the last one shown.
+    epochs=74,
+    noise_dim=100,
+    classes=3,
+    embed_dim=5,
+    l1_lambda=5.0,
+    feature_maps=96,
+    rotation_degrees=0.0,
+    crop_padding=0,
+    snapshot_grid=(6, 8),
+)
+MILOSEVIC_CELEBA = dataclasses.replace(
+    MILOSEVIC_ANIMAL_FACES,
+    name="milosevic_celeba",
+    reference="Milošević (2024), Table 1 (CelebA); Fig 7-8",
+    dataset="celeba",
+    batch_size=256,
+    epochs=60,
+    classes=1,
+    embed_dim=1,
+    l1_lambda=0.0,
+    feature_maps=64,
+    snapshot_grid=(8, 8),
+)
+
+# Li & Ye, section 4.2 and Table 2: Adam lr 2e-4, beta_1 0.5; 10 epochs for grayscale sets, 100
+# for RGB. Reading: batch size and layer widths are not given; batches of 128 and 64 base feature
+# maps (DCGAN's), noise of 100. Intel Natural Scene (150x150) is trained at 64x64.
+LI_YE_MODELS = {"cgan": "cGANs", "cdcgan": "cDCGANs", "cdcgan2": "cDCGANs2"}
+LI_YE_DATASETS = {
+    "mnist": ((28, 28, 1), 10, 10, (10, 10)),
+    "fashion_mnist": ((28, 28, 1), 10, 10, (10, 10)),
+    "cifar10": ((32, 32, 3), 10, 100, (10, 10)),
+    "cifar100": ((32, 32, 3), 100, 100, (10, 10)),
+    "intel_scenes": ((64, 64, 3), 6, 100, (6, 10)),
+}
+LI_YE_PRESETS = tuple(
+    Experiment(
+        name=f"li_ye_{model}_{dataset}",
+        report="li_ye",
+        reference=f"Li & Ye, sections 3-4, Fig 3-4, Table 2 ({LI_YE_MODELS[model]}, {dataset})",
+        dataset=dataset,
+        architecture=f"li_ye_{model}",
+        image_shape=image_shape,
+        batch_size=128,
+        epochs=epochs,
+        learning_rate=2e-4,
+        beta_1=0.5,
+        noise_dim=100,
+        classes=classes,
+        feature_maps=64,
+        snapshot_grid=grid,
+    )
+    for dataset, (image_shape, classes, epochs, grid) in LI_YE_DATASETS.items()
+    for model in LI_YE_MODELS
+)
+PRESETS.update(
+    {p.name: p for p in (MILOSEVIC_MNIST, MILOSEVIC_ANIMAL_FACES, MILOSEVIC_CELEBA, *LI_YE_PRESETS)}
+)
 
 
 def get_preset(name: str) -> Experiment:

@@ -12,9 +12,16 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from ganlib import augment, losses
 from ganlib import data as data_module
 from ganlib.augment import random_cutmix
-from ganlib.callbacks import EpochTimer, GeneratorCheckpoints, Snapshots
+from ganlib.callbacks import (
+    EpochTimer,
+    GeneratorCheckpoints,
+    Snapshots,
+    conditional_grid,
+    snapshot_labels_path,
+)
 from ganlib.experiments import PRESETS, STEPS, Experiment, get_preset, quick_mode
 from ganlib.losses import binary_cross_entropy, discriminator_loss, generator_loss
 from ganlib.models import build_models
@@ -169,6 +176,119 @@ class GAN(keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
 
+class ConditionalGAN(GAN):
+    """A GAN conditioned on class labels, trained with `fit` on (images, labels) batches.
+
+    Labels go to both networks: the generator takes `[noise, labels]`, the discriminator
+    `[images, labels]`. The step is Algorithm 1 of Milošević (and of Li & Ye): one noise draw per
+    batch; the discriminator learns on real and generated images with the batch's labels; then the
+    generator learns on the same generated images through the updated discriminator, with the loss
+    BCE(1, D(G(z, y), y)) + λ·L1(x, G(z, y)). With step="simultaneous" both updates come from one
+    forward pass before either network changes.
+
+    Args:
+        generator: maps [noise, labels] to images in [-1, 1].
+        discriminator: maps [images, labels] to (batch, 1) logits.
+        classes: number of labels; labels outside [0, classes) are refused.
+        l1_lambda: weight λ of the L1 term; 0 leaves it out of the loss entirely.
+        **kwargs: as `GAN` (noise, real_label, step, seed, name ...).
+
+    Metrics: those of `GAN`, plus `d_real_accuracy` and `d_fake_accuracy`, the discriminator's
+    accuracy on real and on generated images (logit > 0 read as "real").
+
+    Example:
+        >>> gan = ConditionalGAN(generator, discriminator, classes=10, l1_lambda=5.0)
+        >>> gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        ...             g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+        >>> gan.fit(dataset_of_image_and_label_batches, epochs=50)
+    """
+
+    def __init__(self, generator, discriminator, *, classes, l1_lambda=0.0, **kwargs):
+        if isinstance(classes, bool) or not isinstance(classes, int) or classes <= 0:
+            raise ValueError(f"classes must be a positive integer, received {classes!r}.")
+        if not l1_lambda >= 0:
+            raise ValueError(f"l1_lambda must be >= 0, received {l1_lambda!r}.")
+        if kwargs.get("cutmix_probability"):
+            raise ValueError(
+                "ConditionalGAN does not use CutMix; received cutmix_probability="
+                f"{kwargs['cutmix_probability']!r}, expected 0."
+            )
+        kwargs.setdefault("noise_dim", generator.input_shape[0][-1])
+        super().__init__(generator, discriminator, **kwargs)
+        self.classes = classes
+        self.l1_lambda = float(l1_lambda)
+        self.d_real_accuracy_tracker = keras.metrics.Mean(name="d_real_accuracy")
+        self.d_fake_accuracy_tracker = keras.metrics.Mean(name="d_fake_accuracy")
+
+    @property
+    def metrics(self):
+        return [
+            self.d_loss_tracker,
+            self.g_loss_tracker,
+            self.d_real_tracker,
+            self.d_fake_tracker,
+            self.d_real_accuracy_tracker,
+            self.d_fake_accuracy_tracker,
+        ]
+
+    def _checked_labels(self, labels):
+        labels = ops.cast(ops.reshape(labels, (-1,)), "int32")
+        if tf.executing_eagerly():
+            data_module.check_labels(np.asarray(labels), self.classes, what="training labels")
+            return labels
+        # Inside fit's graph the check runs with the step; it raises InvalidArgumentError.
+        message = f"training labels must be in [0, {self.classes})"
+        checks = [
+            tf.debugging.assert_non_negative(labels, message=message),
+            tf.debugging.assert_less(labels, self.classes, message=message),
+        ]
+        with tf.control_dependencies(checks):
+            return tf.identity(labels)
+
+    def _generator_loss(self, fake_logits, real_images, fake_images):
+        g_loss = generator_loss(fake_logits)
+        if self.l1_lambda > 0:
+            g_loss = g_loss + self.l1_lambda * losses.l1_loss(real_images, fake_images)
+        return g_loss
+
+    def train_step(self, data):
+        if not isinstance(data, (tuple, list)) or len(data) < 2:
+            raise ValueError(
+                "ConditionalGAN trains on (images, labels) batches; received a dataset of "
+                "images alone (load it with with_labels=True)."
+            )
+        real_images, labels = data[0], self._checked_labels(data[1])
+        noise = self.sample_noise(ops.shape(real_images)[0])
+        if self.step == "simultaneous":
+            with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+                fake_images = self.generator([noise, labels], training=True)
+                real_logits = self.discriminator([real_images, labels], training=True)
+                fake_logits = self.discriminator([fake_images, labels], training=True)
+                d_loss = discriminator_loss(real_logits, fake_logits, self.real_label)
+                g_loss = self._generator_loss(fake_logits, real_images, fake_images)
+            self._update(self.d_optimizer, self.discriminator, d_tape, d_loss)
+        else:
+            with tf.GradientTape() as g_tape:
+                fake_images = self.generator([noise, labels], training=True)
+                # The discriminator's step is not part of the generator's gradient.
+                with g_tape.stop_recording():
+                    with tf.GradientTape() as d_tape:
+                        real_logits = self.discriminator([real_images, labels], training=True)
+                        fake_logits = self.discriminator([fake_images, labels], training=True)
+                        d_loss = discriminator_loss(real_logits, fake_logits, self.real_label)
+                    self._update(self.d_optimizer, self.discriminator, d_tape, d_loss)
+                g_logits = self.discriminator([fake_images, labels], training=True)
+                g_loss = self._generator_loss(g_logits, real_images, fake_images)
+        self._update(self.g_optimizer, self.generator, g_tape, g_loss)
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        self.d_real_tracker.update_state(ops.mean(ops.sigmoid(real_logits)))
+        self.d_fake_tracker.update_state(ops.mean(ops.sigmoid(fake_logits)))
+        self.d_real_accuracy_tracker.update_state(ops.mean(ops.cast(real_logits > 0, "float32")))
+        self.d_fake_accuracy_tracker.update_state(ops.mean(ops.cast(fake_logits < 0, "float32")))
+        return {m.name: m.result() for m in self.metrics}
+
+
 def make_optimizer(learning_rate, preset: Experiment):
     """Adam with the preset's β1, and its exponential learning-rate decay when it has one."""
     if preset.lr_decay_steps is not None:
@@ -182,8 +302,25 @@ def make_optimizer(learning_rate, preset: Experiment):
 
 
 def build_gan(preset: Experiment) -> GAN:
-    """The compiled `GAN` of a preset, with fresh weights."""
+    """The compiled `GAN` of a preset (a `ConditionalGAN` when it has classes), with fresh weights."""
     generator, discriminator = build_models(preset)
+    if preset.conditional:
+        gan = ConditionalGAN(
+            generator,
+            discriminator,
+            classes=preset.classes,
+            l1_lambda=preset.l1_lambda,
+            noise=preset.noise,
+            real_label=preset.real_label,
+            step=preset.step,
+            seed=preset.seed,
+            name=f"{preset.name}_gan",
+        )
+        gan.compile(
+            d_optimizer=make_optimizer(preset.d_learning_rate or preset.learning_rate, preset),
+            g_optimizer=make_optimizer(preset.learning_rate, preset),
+        )
+        return gan
     gan = GAN(
         generator,
         discriminator,
@@ -231,6 +368,11 @@ def _dataset_for(preset: Experiment):
         batch_size=preset.batch_size,
         shuffle=True,
         seed=preset.seed,
+        with_labels=preset.conditional,
+        image_size=preset.image_shape[:2],
+        augment=augment.rotate_and_crop(preset.rotation_degrees, preset.crop_padding)
+        if preset.rotation_degrees or preset.crop_padding
+        else None,
     )
     return dataset, int(dataset.cardinality()) * preset.batch_size
 
@@ -257,7 +399,8 @@ def train(
         run_dir: the run directory to create (see `ganlib.runs`).
         epochs: overrides the preset's epoch count.
         dataset: a `tf.data.Dataset` of image batches in [-1, 1] to use instead of the preset's
-            dataset; its batches must have the preset's image shape.
+            dataset; its batches must have the preset's image shape. For a conditional preset
+            (one with `classes`), batches of (images, labels).
         overwrite: replace an existing run in `run_dir`.
         reuse: if `run_dir` already holds a finished run of exactly this preset (for instance one
             trained from the shell with `python -m ganlib train`), return it instead of training.
@@ -288,13 +431,27 @@ def train(
         raise ValueError("The dataset is empty; expected at least one batch of images.")
     first_images = first[0] if isinstance(first, (tuple, list)) else first
     data_module.check_images(first_images, preset.image_shape, what="training images")
+    if preset.conditional:
+        if not isinstance(first, (tuple, list)) or len(first) < 2:
+            raise ValueError(
+                f"Preset {preset.name!r} is conditional ({preset.classes} classes): the dataset "
+                "must yield (images, labels) batches; received images alone."
+            )
+        data_module.check_labels(np.asarray(first[1]), preset.classes, what="training labels")
     if images is None:
         images = int(first_images.shape[0]) * max(int(dataset.cardinality()), 1)
 
     keras.utils.set_random_seed(preset.seed)
     run = Run.create(run_dir, preset, base_preset=base, overwrite=overwrite, mode=mode)
     rows, columns = preset.snapshot_grid
-    latents = draw_latents(rows * columns, preset.noise_dim, preset.noise, seed=preset.seed)
+    if preset.conditional:
+        latents, labels = conditional_grid(
+            rows, columns, preset.classes, preset.noise_dim, preset.noise, seed=preset.seed
+        )
+        with atomic_path(snapshot_labels_path(run)) as path:
+            np.save(path, labels)
+    else:
+        latents = draw_latents(rows * columns, preset.noise_dim, preset.noise, seed=preset.seed)
     with atomic_path(run.latents_path) as path:
         np.save(path, latents)
     gan = build_gan(preset)

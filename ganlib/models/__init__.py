@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ganlib.models import dcgan, unet
+from ganlib.models import conditional, dcgan, unet
 
 # architecture key -> (generator builder, discriminator builder), each called with the preset.
 ARCHITECTURES = {
@@ -43,6 +43,55 @@ ARCHITECTURES = {
         ),
     ),
 }
+
+# Conditional architectures: each network takes [noise or images, labels] (see models/conditional.py).
+ARCHITECTURES.update(
+    {
+        "milosevic": (
+            lambda p: conditional.milosevic_generator(
+                classes=p.classes,
+                embed_dim=p.embed_dim,
+                noise_dim=p.noise_dim,
+                image_shape=p.image_shape,
+                feature_maps=p.feature_maps,
+            ),
+            lambda p: conditional.milosevic_discriminator(
+                classes=p.classes,
+                embed_dim=p.embed_dim,
+                image_shape=p.image_shape,
+                feature_maps=p.feature_maps,
+                leaky_relu_alpha=p.leaky_relu_alpha,
+            ),
+        ),
+        "li_ye_cgan": (
+            lambda p: conditional.li_ye_cgan_generator(
+                classes=p.classes, noise_dim=p.noise_dim, image_shape=p.image_shape
+            ),
+            lambda p: conditional.li_ye_cgan_discriminator(
+                classes=p.classes, image_shape=p.image_shape, leaky_relu_alpha=p.leaky_relu_alpha
+            ),
+        ),
+        **{
+            key: (
+                lambda p, late=late: conditional.li_ye_cdcgan_generator(
+                    classes=p.classes,
+                    noise_dim=p.noise_dim,
+                    image_shape=p.image_shape,
+                    feature_maps=p.feature_maps,
+                    late=late,
+                ),
+                lambda p, late=late: conditional.li_ye_cdcgan_discriminator(
+                    classes=p.classes,
+                    image_shape=p.image_shape,
+                    feature_maps=p.feature_maps,
+                    late=late,
+                    leaky_relu_alpha=p.leaky_relu_alpha,
+                ),
+            )
+            for key, late in (("li_ye_cdcgan", False), ("li_ye_cdcgan2", True))
+        },
+    }
+)
 
 
 def _builders(preset):
@@ -91,4 +140,12 @@ def layer_table(model) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["ARCHITECTURES", "build_generator", "build_models", "dcgan", "layer_table", "unet"]
+__all__ = [
+    "ARCHITECTURES",
+    "build_generator",
+    "build_models",
+    "conditional",
+    "dcgan",
+    "layer_table",
+    "unet",
+]
