@@ -295,3 +295,53 @@ def generated_beside_real(generated, real, columns: int = 8, size: float = 5.0):
     _imshow(axes[1], image_grid(real, columns=columns), "real")
     figure.tight_layout()
     return figure
+
+
+def metric_curve(
+    run_dir, metric: str = "domain_fid", *, best: bool = True, axis=None, size=(5.5, 3.6)
+):
+    """A metric over the epochs of a run, read from its metrics.jsonl, with the best epoch marked.
+
+    Args:
+        run_dir: a run directory whose metrics.jsonl holds per-epoch values of `metric` (from
+            `ganlib.metrics.evaluate_epochs` or the `EpochMetrics` callback).
+        metric: a registered metric name ("domain_fid", "domain_is", "diversity", ...).
+        best: mark the epoch `ganlib.metrics.suggest_best_epoch` would suggest.
+        axis: a matplotlib Axes to draw on, e.g. beside the loss curves; by default a new figure.
+        size: figure size in inches, when a new figure is made.
+
+    Returns:
+        The matplotlib Figure.
+
+    Example:
+        >>> metric_curve("runs/sharma_fashion_mnist", "domain_fid")
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    from ganlib.metrics import metric_series
+
+    series = metric_series(run_dir, metric)
+    if axis is None:
+        figure, axis = plt.subplots(figsize=size)
+    else:
+        figure = axis.figure
+    axis.plot(series.epochs, series.values, marker="o", label=metric)
+    if best:
+        epoch, value = series.best()
+        axis.plot(
+            [epoch],
+            [value],
+            marker="*",
+            markersize=15,
+            color="tab:red",
+            linestyle="none",
+            label=f"suggested: epoch {epoch}",
+        )
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_xlabel("epoch")
+    axis.set_ylabel(f"{metric} ({series.better} is better)")
+    axis.set_title(f"{metric} on {series.samples} samples\n{series.extractor}", fontsize="small")
+    axis.legend()
+    figure.tight_layout()
+    return figure
