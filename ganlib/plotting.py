@@ -297,6 +297,94 @@ def generated_beside_real(generated, real, columns: int = 8, size: float = 5.0):
     return figure
 
 
+def _label_text(label, class_names):
+    return str(class_names[int(label)]) if class_names is not None else str(int(label))
+
+
+def labeled_snapshot(run_dir, epoch: int, class_names=None, size: float = 0.8):
+    """One epoch's snapshot of a conditional run, each row titled with the label it was asked for.
+
+    The PNG on disk stays a plain grid; the labels come from the run's `snapshots/labels.npy`.
+
+    Args:
+        run_dir: a conditional run directory.
+        epoch: an epoch with a snapshot (0: before training).
+        class_names: names to show instead of the label numbers.
+        size: inches per tile.
+
+    Returns:
+        A matplotlib Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    from ganlib.callbacks import snapshot_labels
+    from ganlib.runs import Run
+
+    run = Run(run_dir)
+    labels = snapshot_labels(run)
+    if labels is None:
+        raise ValueError(
+            f"{run.directory} is not a conditional run: it has no snapshots/labels.npy."
+        )
+    if epoch not in run.snapshot_epochs():
+        raise ValueError(
+            f"No snapshot for epoch {epoch!r} in {run.directory}; available: {run.snapshot_epochs()}."
+        )
+    rows, columns = run.preset().snapshot_grid
+    picture = read_png(run.snapshot_path(epoch))
+    tile = (picture.shape[0] - 2) / rows
+    figure, axis = plt.subplots(figsize=(size * columns + 1.2, size * rows + 0.5))
+    _imshow(axis, picture)
+    axis.set_axis_on()
+    axis.set_xticks([])
+    axis.set_yticks([2 + tile * (r + 0.5) - 1 for r in range(rows)])
+    axis.set_yticklabels([_label_text(labels[r * columns], class_names) for r in range(rows)])
+    axis.tick_params(length=0)
+    for spine in axis.spines.values():
+        spine.set_visible(False)
+    axis.set_title(f"epoch {epoch}: one label per row, one latent per column")
+    figure.tight_layout()
+    return figure
+
+
+def show_labeled(
+    images, labels, class_names=None, columns: int | None = None, size=1.3, title=None
+):
+    """Images each titled with its label, as Milošević's "Generated images for labels [...]".
+
+    Args:
+        images: (N, H, W, C) floats in [-1, 1] or uint8.
+        labels: the N labels the images were generated for.
+        class_names: names to show instead of the label numbers.
+        columns: tiles per row; by default as square as N allows.
+        size: inches per tile.
+        title: figure title; by default the list of labels, as in the report's figures.
+
+    Returns:
+        A matplotlib Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    images = to_uint8(images) if np.asarray(images).dtype != np.uint8 else np.asarray(images)
+    labels = np.asarray(labels)
+    if images.ndim != 4 or labels.shape != (images.shape[0],):
+        raise ValueError(
+            f"images must be (N, H, W, C) with one label each; received images {images.shape} "
+            f"and labels {labels.shape}."
+        )
+    columns = columns or math.ceil(math.sqrt(len(images)))
+    rows = math.ceil(len(images) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(size * columns, size * rows + 0.6))
+    for index, axis in enumerate(np.atleast_1d(axes).ravel()):
+        if index < len(images):
+            _imshow(axis, images[index], _label_text(labels[index], class_names))
+        else:
+            axis.set_axis_off()
+    figure.suptitle(title or f"Generated images for labels {labels.tolist()}", fontsize="small")
+    figure.tight_layout()
+    return figure
+
+
 def metric_curve(
     run_dir, metric: str = "domain_fid", *, best: bool = True, axis=None, size=(5.5, 3.6)
 ):

@@ -257,7 +257,8 @@ class ConditionalGAN(GAN):
                 "ConditionalGAN trains on (images, labels) batches; received a dataset of "
                 "images alone (load it with with_labels=True)."
             )
-        real_images, labels = data[0], self._checked_labels(data[1])
+        real_images = ops.convert_to_tensor(data[0], dtype="float32")
+        labels = self._checked_labels(data[1])
         noise = self.sample_noise(ops.shape(real_images)[0])
         if self.step == "simultaneous":
             with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:

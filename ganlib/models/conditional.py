@@ -19,6 +19,7 @@ import numpy as np
 from keras import layers
 
 START_SIZES = (4, 7)
+BN_MOMENTUM = 0.9
 
 
 def upsampling_plan(size: int) -> tuple[int, int]:
@@ -78,7 +79,7 @@ def _first_block(vector, filters, start, name):
     """1×1 input → start×start map: transposed convolution, BatchNorm, ReLU."""
     x = layers.Reshape((1, 1, vector.shape[-1]), name=f"{name}_reshape")(vector)
     x = layers.Conv2DTranspose(filters, start, use_bias=False, name=f"{name}_deconv")(x)
-    x = layers.BatchNormalization(name=f"{name}_bn")(x)
+    x = layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"{name}_bn")(x)
     return layers.ReLU(name=f"{name}_relu")(x)
 
 
@@ -93,7 +94,7 @@ def _upsampling_blocks(x, first_filters, blocks, channels):
             use_bias=False,
             name=f"deconv{index + 1}",
         )(x)
-        x = layers.BatchNormalization(name=f"deconv{index + 1}_bn")(x)
+        x = layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"deconv{index + 1}_bn")(x)
         x = layers.ReLU(name=f"deconv{index + 1}_relu")(x)
     return layers.Conv2DTranspose(
         channels, 4, strides=2, padding="same", activation="tanh", name="image"
@@ -116,7 +117,7 @@ def _downsampling_blocks(x, feature_maps, blocks, start, alpha):
             use_bias=False,
             name=f"conv{index + 1}",
         )(x)
-        x = layers.BatchNormalization(name=f"conv{index + 1}_bn")(x)
+        x = layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"conv{index + 1}_bn")(x)
         x = layers.LeakyReLU(negative_slope=alpha, name=f"conv{index + 1}_lrelu")(x)
     x = layers.Conv2D(1, start, name="logit_conv")(x)
     return layers.Flatten(name="logit")(x)
@@ -225,7 +226,7 @@ def li_ye_cgan_generator(
     x = layers.Concatenate(name="noise_and_label")([noise, _label_one_hot(labels, classes)])
     for index, units in enumerate(hidden, start=1):
         x = layers.Dense(units, use_bias=False, name=f"dense{index}")(x)
-        x = layers.BatchNormalization(name=f"dense{index}_bn")(x)
+        x = layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"dense{index}_bn")(x)
         x = layers.ReLU(name=f"dense{index}_relu")(x)
     x = layers.Dense(int(np.prod(image_shape)), activation="tanh", name="pixels")(x)
     image = layers.Reshape(tuple(image_shape), name="image")(x)
