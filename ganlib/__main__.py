@@ -42,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--overwrite", action="store_true", help="replace an existing run in the run directory"
     )
+    train.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the run in the run directory after its last completed epoch",
+    )
     return parser
 
 
@@ -88,6 +93,7 @@ def main(argv=None) -> int:
             preset,
             run_dir,
             overwrite=args.overwrite,
+            resume=args.resume,
             mode="quick" if quick else "full",
         )
     except (ValueError, FileNotFoundError) as error:

@@ -198,6 +198,11 @@ def check_images(images, image_shape: tuple[int, int, int] | None = None, what: 
         )
     if images.size == 0:
         raise ValueError(f"{what} is empty (shape {images.shape}); expected at least one image.")
+    if not np.isfinite(images).all():
+        raise ValueError(
+            f"{what} hold {int(np.size(images) - np.isfinite(images).sum())} NaN or infinite values; "
+            "expected finite values in [-1, 1]."
+        )
     low, high = float(images.min()), float(images.max())
     if low < -1.0 - 1e-3 or high > 1.0 + 1e-3:
         hint = " (0-255 pixels? scale them with x / 127.5 - 1)" if high > 1.5 else ""

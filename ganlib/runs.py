@@ -122,6 +122,14 @@ class Run:
     snapshots_dir = property(lambda self: self.directory / "snapshots")
     checkpoints_dir = property(lambda self: self.directory / "checkpoints")
     latents_path = property(lambda self: self.snapshots_dir / "latents.npy")
+    state_dir = property(lambda self: self.directory / "state")
+
+    def remove_temporaries(self) -> list[Path]:
+        """Delete the temporary files a killed run left half-written (see `atomic_path`)."""
+        stale = [p for p in self.directory.rglob(".*") if p.is_file()]
+        for path in stale:
+            path.unlink()
+        return stale
 
     def snapshot_path(self, epoch: int) -> Path:
         """The PNG of the fixed latent grid after `epoch` (0: before training)."""

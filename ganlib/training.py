@@ -18,8 +18,13 @@ from ganlib.augment import random_cutmix
 from ganlib.callbacks import (
     EpochTimer,
     GeneratorCheckpoints,
+    HistoryLogger,
     Snapshots,
+    StopOnDivergence,
+    TrainingState,
     conditional_grid,
+    latest_state_epoch,
+    load_training_state,
     snapshot_labels_path,
 )
 from ganlib.experiments import PRESETS, STEPS, Experiment, get_preset, quick_mode
@@ -95,6 +100,9 @@ class GAN(keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        # Both networks arrive built and the GAN has no call() of its own: nothing is left to build,
+        # and save_weights (used for resuming) needs the flag.
+        self.built = True
 
     def compile(self, d_optimizer, g_optimizer, **kwargs):
         """Set the two optimizers (any other `keras.Model.compile` argument is passed on)."""
@@ -348,6 +356,7 @@ class TrainResult:
     history: dict
     wall_time: float
     images: int
+    diverged: str | None = None
 
     @classmethod
     def load(cls, run: Run) -> TrainResult:
@@ -385,7 +394,7 @@ def train(
     epochs: int | None = None,
     dataset=None,
     overwrite: bool = False,
-    reuse: bool = False,
+    resume: bool = False,
     callbacks=(),
     verbose="auto",
     mode: str | None = None,
@@ -403,8 +412,12 @@ def train(
             dataset; its batches must have the preset's image shape. For a conditional preset
             (one with `classes`), batches of (images, labels).
         overwrite: replace an existing run in `run_dir`.
-        reuse: if `run_dir` already holds a finished run of exactly this preset (for instance one
-            trained from the shell with `python -m ganlib train`), return it instead of training.
+        resume: continue the run in `run_dir` after its last completed epoch (both networks,
+            both optimizers with their learning-rate step, the random generators and the snapshot
+            latents are restored); a finished run of exactly this preset (for instance one trained
+            from the shell) is returned without training; an empty `run_dir` starts a new run.
+            A run of another experiment is refused. Raising `epochs` resumes a finished run to
+            train further.
         callbacks: extra Keras callbacks.
         verbose: passed to `fit` ("auto" shows Keras' progress bar).
         mode: "full" or "quick", recorded in config.json; by default "quick" when GANLIB_QUICK is
@@ -419,7 +432,7 @@ def train(
         preset = dataclasses.replace(preset, epochs=epochs)
     if mode is None:
         mode = "quick" if quick_mode() else "full"
-    if reuse and (finished := finished_run(run_dir, preset)) is not None:
+    if resume and (finished := finished_run(run_dir, preset)) is not None:
         return TrainResult.load(finished)
     # Overrides are recorded against the registered preset of the same name, when there is one.
     base = PRESETS.get(preset.name, preset)
@@ -443,7 +456,62 @@ def train(
         images = int(first_images.shape[0]) * max(int(dataset.cardinality()), 1)
 
     keras.utils.set_random_seed(preset.seed)
-    run = Run.create(run_dir, preset, base_preset=base, overwrite=overwrite, mode=mode)
+    run = Run(run_dir)
+    done = _resumable_epochs(run, preset) if resume and run.config_path.is_file() else None
+    if done is None:
+        run = Run.create(run_dir, preset, base_preset=base, overwrite=overwrite, mode=mode)
+        _write_snapshot_grid(run, preset)
+    gan = build_gan(preset)
+    if done:
+        load_training_state(gan, run)
+        print(f"Resuming {run.directory} after epoch {done} of {preset.epochs}.")
+    stop = StopOnDivergence()
+    all_callbacks = [
+        EpochTimer(),
+        stop,
+        Snapshots(run, columns=preset.snapshot_grid[1]),
+        GeneratorCheckpoints(run),
+        HistoryLogger(run, initial_epoch=done or 0),
+        *callbacks,
+        TrainingState(run),  # last: it vouches that the epoch's files are all written
+    ]
+    start = time.perf_counter()
+    history = gan.fit(
+        dataset,
+        epochs=preset.epochs,
+        initial_epoch=done or 0,
+        callbacks=all_callbacks,
+        verbose=verbose,
+        shuffle=False,
+    )
+    wall_time = time.perf_counter() - start + _previous_wall_time(run, done or 0)
+    write_json(
+        run.directory / "run_card.json",
+        {
+            "epochs_completed": len(run.epochs()),
+            "train_images": images,
+            "wall_time_seconds": round(wall_time, 1),
+            "mode": mode,
+            "diverged": stop.diverged,
+        },
+    )
+    if stop.diverged:
+        saved = run.epochs()
+        print(
+            f"Training stopped: the loss diverged at {stop.diverged}. The {len(saved)} completed "
+            f"epochs are kept; the last good one is epoch {saved[-1] if saved else 0}."
+        )
+    return TrainResult(
+        run=run,
+        gan=gan,
+        history=history.history,
+        wall_time=wall_time,
+        images=images,
+        diverged=stop.diverged,
+    )
+
+
+def _write_snapshot_grid(run: Run, preset: Experiment):
     rows, columns = preset.snapshot_grid
     if preset.conditional:
         latents, labels = conditional_grid(
@@ -455,29 +523,41 @@ def train(
         latents = draw_latents(rows * columns, preset.noise_dim, preset.noise, seed=preset.seed)
     with atomic_path(run.latents_path) as path:
         np.save(path, latents)
-    gan = build_gan(preset)
-    all_callbacks = [
-        EpochTimer(),
-        Snapshots(run, columns=columns),
-        GeneratorCheckpoints(run),
-        keras.callbacks.CSVLogger(str(run.history_path), append=True),
-        keras.callbacks.TerminateOnNaN(),
-        *callbacks,
-    ]
-    start = time.perf_counter()
-    history = gan.fit(
-        dataset, epochs=preset.epochs, callbacks=all_callbacks, verbose=verbose, shuffle=False
-    )
-    wall_time = time.perf_counter() - start
-    write_json(
-        run.directory / "run_card.json",
-        {
-            "epochs_completed": len(run.epochs()),
-            "train_images": images,
-            "wall_time_seconds": round(wall_time, 1),
-            "mode": mode,
-        },
-    )
-    return TrainResult(
-        run=run, gan=gan, history=history.history, wall_time=wall_time, images=images
-    )
+
+
+def _resumable_epochs(run: Run, preset: Experiment) -> int | None:
+    """Epochs a resume can start after, or None when the folder holds nothing to resume."""
+    held = run.preset()
+    run.remove_temporaries()
+    if dataclasses.replace(held, epochs=preset.epochs) != preset:
+        differences = {
+            k: (v, getattr(preset, k))
+            for k, v in held.to_dict().items()
+            if k != "epochs" and preset.to_dict()[k] != v
+        }
+        raise ValueError(
+            f"run_dir {str(run.directory)!r} holds a different experiment ({held.name!r}); "
+            f"fields that differ (held, requested): {differences}. Choose a new run_dir, or pass "
+            "overwrite=True to replace it."
+        )
+    done = latest_state_epoch(run)
+    if done == 0 and run.epochs():
+        raise ValueError(
+            f"run_dir {str(run.directory)!r} has {len(run.epochs())} saved epochs but no training "
+            "state to resume from (it was written before resuming existed); pass overwrite=True."
+        )
+    if done == 0:
+        return None
+    if preset.epochs != held.epochs:
+        config = run.read_config()
+        config["preset"]["epochs"] = preset.epochs
+        write_json(run.config_path, config)
+    return done
+
+
+def _previous_wall_time(run: Run, done: int) -> float:
+    """Seconds spent on the epochs a resumed run had already completed."""
+    if not done:
+        return 0.0
+    history = read_history(run.directory)
+    return float(sum(history.get("epoch_seconds", [])[:done]))

@@ -152,18 +152,19 @@ def test_exponential_decay_schedule(tiny_preset):
     assert optimizer.beta_1 == 0.5
 
 
-def test_reuse_returns_a_finished_run_without_training(trained_run):
+def test_resume_returns_a_finished_run_without_training(trained_run):
     run = trained_run.run
     preset = run.preset()
     before = {p: p.stat().st_mtime_ns for p in run.directory.rglob("*")}
-    result = ganlib.train(preset, run.directory, reuse=True)
+    result = ganlib.train(preset, run.directory, resume=True)
     assert result.gan is None
     assert result.history["d_loss"] == pytest.approx(trained_run.history["d_loss"], rel=1e-5)
     assert result.images == 64
     assert {p: p.stat().st_mtime_ns for p in run.directory.rglob("*")} == before
-    # A different preset in the same folder is not "finished": it is refused, not reused.
-    with pytest.raises(ValueError, match="already holds"):
-        ganlib.train(dataclasses.replace(preset, epochs=3), run.directory, reuse=True)
+    # Another experiment in the same folder is refused, whatever it is asked to do.
+    with pytest.raises(ValueError, match=r"different experiment.*learning_rate.*0\.001, 0\.5"):
+        ganlib.train(dataclasses.replace(preset, learning_rate=0.5), run.directory, resume=True)
+    assert {p: p.stat().st_mtime_ns for p in run.directory.rglob("*")} == before
 
 
 def test_run_card_says_how_the_run_was_made(trained_run):

@@ -114,7 +114,7 @@ with target 1 on fresh noise. Every epoch writes to `RUN_DIR` a snapshot of one 
 (`checkpoints/generator_epoch_NNN.weights.h5`) and a row of `history.csv`."""
     ),
     new_code_cell(
-        """result = ganlib.train(preset, RUN_DIR, overwrite=QUICK, reuse=not QUICK)
+        """result = ganlib.train(preset, RUN_DIR, overwrite=QUICK, resume=not QUICK)
 if result.gan is None:
     print(f"Found a finished run of this preset in {RUN_DIR}; showing it instead of training again.")
     print(f"It took {result.wall_time / 60:.1f} min for {len(ganlib.list_epochs(RUN_DIR))} epochs.")
