@@ -124,26 +124,44 @@ run_card.update(Markdown(ganlib.runs.run_card(RUN_DIR)))"""
         """## Pick the best epoch
 
 The report chooses the best generator by looking at the images saved at each epoch (its Fig 5.1 shows
-epochs 0, 5, 10, 15 and 20). The collage shows the same fixed latent grid at each epoch, so the
-epochs compare like with like."""
+epochs 0, 5, 10, 15 and 20). ganlib adds a number to look at beside them: the **domain FID** of each
+saved epoch, the Fréchet distance between generated and real Fashion-MNIST test images in the feature
+space of the small Fashion-MNIST classifier shipped with ganlib (lower is better; it compares epochs
+of one run, not runs scored with another classifier — see docs/metrics.md). The suggested epoch is the
+one with the lowest value; the collage shows the same fixed latent grid at each epoch, so the epochs
+compare like with like."""
+    ),
+    new_code_cell(
+        """from ganlib import metrics
+
+SAMPLES = 200 if QUICK else 2000  # generated images per epoch for the domain FID
+fid_by_epoch = metrics.evaluate_epochs(RUN_DIR, "domain_fid", samples=SAMPLES)
+best = metrics.suggest_best_epoch(RUN_DIR, "domain_fid")
+print("suggested:", best)"""
     ),
     new_code_cell(
         """epochs = ganlib.list_epochs(RUN_DIR)
-plotting.epoch_collage(RUN_DIR, plotting.spread([0, *epochs], 5));"""
+plotting.epoch_collage(RUN_DIR, plotting.spread([0, *epochs], 5), highlight=best.epoch);"""
     ),
-    new_code_cell("""plotting.loss_curves(RUN_DIR);"""),
+    new_code_cell(
+        """plotting.loss_curves(RUN_DIR)
+plotting.metric_curve(RUN_DIR, "domain_fid");"""
+    ),
     new_code_cell(
         """history = ganlib.read_history(RUN_DIR)
-print("epoch   d_loss   g_loss   D(real)  D(fake)  seconds")
-for row in zip(*(history[k] for k in ("epoch", "d_loss", "g_loss", "d_real", "d_fake", "epoch_seconds"))):
-    print("{:>5d}  {:7.4f}  {:7.4f}  {:7.3f}  {:7.3f}  {:7.0f}".format(*row))"""
+print("epoch   d_loss   g_loss   D(real)  D(fake)  seconds  domain FID")
+columns = ("epoch", "d_loss", "g_loss", "d_real", "d_fake", "epoch_seconds")
+for row in zip(*(history[k] for k in columns)):
+    print("{:>5d}  {:7.4f}  {:7.4f}  {:7.3f}  {:7.3f}  {:7.0f}".format(*row),
+          f"   {fid_by_epoch.get(row[0], float('nan')):8.2f}")"""
     ),
     new_markdown_cell(
-        """Choose an epoch from the collage (change `BEST_EPOCH`), restore its generator, and check that it
-reproduces that epoch's snapshot exactly from the stored latent grid."""
+        """Choose an epoch (the suggestion, or another one you prefer in the collage: change `BEST_EPOCH`),
+restore its generator, and check that it reproduces that epoch's snapshot exactly from the stored
+latent grid."""
     ),
     new_code_cell(
-        """BEST_EPOCH = epochs[-1]
+        """BEST_EPOCH = best.epoch
 
 import numpy as np
 
@@ -151,12 +169,21 @@ from ganlib.callbacks import render_snapshot
 
 best_generator = ganlib.restore_epoch(RUN_DIR, BEST_EPOCH)
 run = ganlib.Run(RUN_DIR)
-columns = preset.snapshot_grid[1]
 same = np.array_equal(
-    render_snapshot(best_generator, run.latents(), columns),
+    render_snapshot(best_generator, run.latents(), preset.snapshot_grid[1]),
     plotting.read_png(run.snapshot_path(BEST_EPOCH)),
 )
 print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly: {same}")"""
+    ),
+    new_markdown_cell(
+        """## Evaluate\n\nHas the generator collapsed? The alarm flags an epoch whose samples lose classes (by the domain
+classifier's histogram), whose sample diversity drops sharply, or whose discriminator outputs
+saturate."""
+    ),
+    new_code_cell(
+        """alarm = metrics.collapse_alarm(RUN_DIR, samples=SAMPLES)
+print("flagged epochs:", alarm.flagged or "none")
+alarm"""
     ),
     new_markdown_cell("New images from new noise (the analogue of the report's Fig 5.4):"),
     new_code_cell(
