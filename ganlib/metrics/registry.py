@@ -81,6 +81,10 @@ def _float_images(images, what: str) -> np.ndarray:
     return images
 
 
+# (domain, extractor name) -> (features, probabilities) of the domain's test split.
+_DEFAULT_REAL_OUTPUTS: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+
+
 class Reference:
     """The real side of the metrics: real images and their features, computed once.
 
@@ -108,6 +112,7 @@ class Reference:
         self._real_images = (
             _float_images(real_images, "real_images") if real_images is not None else None
         )
+        self._default_real = real_images is None and self.domain is not None
         self.inception_weights = inception_weights
         self.classifier_weights = classifier_weights
         self._outputs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -167,9 +172,21 @@ class Reference:
         return SSIM_EXTRACTOR if kind == "pixels" else self.extractor(kind).name
 
     def real_outputs(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
-        """(features, probabilities) of the real images under an extractor, cached."""
+        """(features, probabilities) of the real images under an extractor, cached.
+
+        Outputs on a domain's default test split are also kept for the whole process, so that
+        several calls (evaluate_epochs, then collapse_alarm) extract them only once.
+        """
         if kind not in self._outputs:
-            self._outputs[kind] = self.extractor(kind).outputs(self.real_images)
+            shared_key = None
+            if self._default_real:
+                shared_key = (self.domain.name, self.extractor_name(kind))
+            if shared_key in _DEFAULT_REAL_OUTPUTS:
+                self._outputs[kind] = _DEFAULT_REAL_OUTPUTS[shared_key]
+            else:
+                self._outputs[kind] = self.extractor(kind).outputs(self.real_images)
+                if shared_key is not None:
+                    _DEFAULT_REAL_OUTPUTS[shared_key] = self._outputs[kind]
         return self._outputs[kind]
 
     def real_diversity(self, kind: str = "domain") -> float:

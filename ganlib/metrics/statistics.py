@@ -115,7 +115,17 @@ def fid_from_features(real_features, generated_features) -> float:
 
 def polynomial_kernel(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """KID's kernel k(x, y) = (x·y / D + 1)³ between the rows of x and y."""
-    return (x @ y.T / x.shape[1] + 1.0) ** 3
+    kernel = x @ y.T
+    kernel /= x.shape[1]
+    kernel += 1.0
+    # Two products are several times faster than `** 3` on a large float array.
+    return kernel * kernel * kernel
+
+
+def _within(x: np.ndarray) -> float:
+    """Σ_{i≠j} k(x_i, x_j) / (m(m−1)): the mean kernel value between distinct samples of a set."""
+    kernel, m = polynomial_kernel(x, x), x.shape[0]
+    return float((kernel.sum() - np.trace(kernel)) / (m * (m - 1)))
 
 
 def unbiased_mmd2(x: np.ndarray, y: np.ndarray) -> float:
@@ -123,13 +133,7 @@ def unbiased_mmd2(x: np.ndarray, y: np.ndarray) -> float:
 
     MMD² = Σ_{i≠j} k(x_i, x_j) / (m(m−1)) + Σ_{i≠j} k(y_i, y_j) / (n(n−1)) − 2 Σ_{i,j} k(x_i, y_j) / (mn).
     """
-    m, n = x.shape[0], y.shape[0]
-    k_xx, k_yy, k_xy = polynomial_kernel(x, x), polynomial_kernel(y, y), polynomial_kernel(x, y)
-    return float(
-        (k_xx.sum() - np.trace(k_xx)) / (m * (m - 1))
-        + (k_yy.sum() - np.trace(k_yy)) / (n * (n - 1))
-        - 2.0 * k_xy.sum() / (m * n)
-    )
+    return _within(x) + _within(y) - 2.0 * float(polynomial_kernel(x, y).mean())
 
 
 def kid_from_features(
@@ -164,16 +168,26 @@ def kid_from_features(
             f"KID needs at least 2 samples in each set; received {real.shape[0]} real and "
             f"{generated.shape[0]} generated."
         )
-    if size == real.shape[0] == generated.shape[0]:
+    whole_real, whole_generated = size == real.shape[0], size == generated.shape[0]
+    if whole_real and whole_generated:
         return unbiased_mmd2(real, generated), 0.0
+    # A set used whole in every subset has the same within-set term each time: compute it once.
+    real_term = _within(real) if whole_real else None
+    generated_term = _within(generated) if whole_generated else None
     rng = np.random.default_rng(seed)
-    values = [
-        unbiased_mmd2(
-            real[rng.choice(real.shape[0], size, replace=False)],
-            generated[rng.choice(generated.shape[0], size, replace=False)],
+    values = []
+    for _ in range(subsets):
+        x = real if whole_real else real[rng.choice(real.shape[0], size, replace=False)]
+        y = (
+            generated
+            if whole_generated
+            else generated[rng.choice(generated.shape[0], size, replace=False)]
         )
-        for _ in range(subsets)
-    ]
+        values.append(
+            (real_term if real_term is not None else _within(x))
+            + (generated_term if generated_term is not None else _within(y))
+            - 2.0 * float(polynomial_kernel(x, y).mean())
+        )
     return float(np.mean(values)), float(np.std(values))
 
 
@@ -268,7 +282,8 @@ def class_histogram(predicted, classes: int, min_share: float = 0.1) -> ClassHis
     counts = np.bincount(predicted.astype(np.int64), minlength=classes)
     fractions = counts / counts.sum()
     nonzero = fractions[fractions > 0]
-    entropy = float(-(nonzero * np.log(nonzero)).sum() / np.log(classes))
+    # `0.0 +` turns the −0.0 of a single class into 0.0.
+    entropy = 0.0 + float(-(nonzero * np.log(nonzero)).sum() / np.log(classes))
     missing = tuple(int(c) for c in np.flatnonzero(fractions < min_share / classes))
     return ClassHistogram(
         tuple(int(c) for c in counts), tuple(float(f) for f in fractions), entropy, missing

@@ -110,8 +110,11 @@ def train_domain(name: str, epochs: int | None = None, seed: int = 0, output_dir
     wall_time = time.perf_counter() - start
     output_dir = Path(output_dir) if output_dir is not None else domain.weights_path.parent
     path = output_dir / domain.weights_path.name
+    # An uncompiled copy, so the file holds the weights only and not Adam's two moments as well.
+    inference_model = build_domain_classifier(domain)
+    inference_model.set_weights(model.get_weights())
     with atomic_path(path) as temporary:
-        model.save_weights(temporary)
+        inference_model.save_weights(temporary)
     accuracy = evaluate_accuracy(model, x_test, y_test)
     return {
         "test_accuracy": round(accuracy, 4),
