@@ -277,13 +277,16 @@ def latent_traversal(
     return figure
 
 
-def generated_beside_real(generated, real, columns: int = 8, size: float = 5.0):
+def generated_beside_real(
+    generated, real, columns: int = 8, size: float = 5.0, real_title: str = "real"
+):
     """Generated images left, real ones right, as Stiff et al.'s Fig 5.
 
     Args:
         generated, real: (N, H, W, C) batches in [-1, 1] (or uint8) of the same image size.
         columns: tiles per row of each grid.
         size: inches per grid.
+        real_title: title of the right panel (say so when the "real" images are stand-ins).
 
     Returns:
         A matplotlib Figure with two panels.
@@ -292,7 +295,7 @@ def generated_beside_real(generated, real, columns: int = 8, size: float = 5.0):
 
     figure, axes = plt.subplots(1, 2, figsize=(2 * size, size))
     _imshow(axes[0], image_grid(generated, columns=columns), "generated")
-    _imshow(axes[1], image_grid(real, columns=columns), "real")
+    _imshow(axes[1], image_grid(real, columns=columns), real_title)
     figure.tight_layout()
     return figure
 
