@@ -326,21 +326,36 @@ def read_history(run_dir) -> dict:
 
 
 def finished_run(run_dir, preset):
-    """The finished run of exactly `preset` in `run_dir`, or None if there is none.
+    """The run of `preset` in `run_dir` if it has completed all of `preset.epochs`, else None.
 
-    A run counts as finished when its config.json holds the same preset and the generator of
-    every epoch up to `preset.epochs` was saved.
+    The run must hold the same preset, except that it may have been planned for more epochs:
+    nothing in training depends on the total epoch count (the learning-rate schedule counts
+    steps), so the first N epochs of a longer run, or of one stopped after epoch N, are exactly a
+    run of N epochs.
     """
+    import dataclasses
+
     from ganlib.experiments import Experiment
 
     run = Run(run_dir)
     if not run.config_path.is_file():
         return None
-    if Experiment.from_dict(run.read_config()["preset"]) != preset:
+    held = Experiment.from_dict(run.read_config()["preset"])
+    if dataclasses.replace(held, epochs=preset.epochs) != preset:
         return None
-    if run.epochs() != list(range(1, preset.epochs + 1)):
+    if not set(range(1, preset.epochs + 1)) <= set(run.epochs()):
         return None
     return run
+
+
+def _wall_time(run: Run):
+    """(seconds, finished): from run_card.json, or summed over history.csv for a stopped run."""
+    card_path = run.directory / "run_card.json"
+    if card_path.is_file():
+        return json.loads(card_path.read_text()).get("wall_time_seconds"), True
+    if run.history_path.is_file():
+        return float(sum(read_history(run.directory).get("epoch_seconds", []))), False
+    return None, False
 
 
 def run_card(run_dir) -> str:
@@ -351,8 +366,13 @@ def run_card(run_dir) -> str:
     card_path = run.directory / "run_card.json"
     card = json.loads(card_path.read_text()) if card_path.is_file() else {}
     epochs = run.epochs()
-    wall = card.get("wall_time_seconds")
-    wall_text = f"{wall / 60:.1f} min" if wall is not None else "not finished"
+    wall, finished = _wall_time(run)
+    if wall is None:
+        wall_text = "no epoch finished yet"
+    elif finished:
+        wall_text = f"{wall / 60:.1f} min"
+    else:
+        wall_text = f"{wall / 60:.1f} min over the completed epochs (the run was stopped early)"
     images = card.get("train_images", preset.get("train_images") or "all")
     versions = config.get("versions", {})
     return "\n".join(

@@ -109,20 +109,41 @@ class GAN(keras.Model):
         super().compile(**kwargs)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
+        # Keras builds only the optimizer it knows of before the first step; these two would be
+        # built lazily inside the step, which a tf.distribute strategy refuses (their slots must
+        # be created in the strategy's scope, where the model is compiled).
+        d_optimizer.build(self.discriminator.trainable_variables)
+        g_optimizer.build(self.generator.trainable_variables)
 
     @property
     def metrics(self):
         return [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker, self.d_fake_tracker]
 
     def sample_noise(self, batch_size):
-        """Noise for `batch_size` images, drawn from the model's seed generator."""
-        shape = (batch_size, self.noise_dim)
+        """Noise for `batch_size` images, drawn from the model's seed generator.
+
+        Inside a step replicated by a `tf.distribute` strategy, `batch_size` is this replica's share
+        of the global batch: every replica draws the noise of the whole global batch (their seed
+        generators are in step) and keeps its own slice, so replicas get different noise and the
+        step matches the same global batch trained on one device.
+        """
+        replicas, replica = _replica_position()
+        shape = (batch_size * replicas, self.noise_dim)
         if self.noise == "uniform":
-            return keras.random.uniform(shape, -1.0, 1.0, seed=self.seed_generator)
-        return keras.random.normal(shape, seed=self.seed_generator)
+            noise = keras.random.uniform(shape, -1.0, 1.0, seed=self.seed_generator)
+        else:
+            noise = keras.random.normal(shape, seed=self.seed_generator)
+        if replicas == 1:
+            return noise
+        return ops.slice(noise, (replica * batch_size, 0), (batch_size, self.noise_dim))
 
     def _update(self, optimizer, model, tape, loss):
         gradients = tape.gradient(loss, model.trainable_weights)
+        replicas, _ = _replica_position()
+        if replicas > 1:
+            # The optimizer sums the replicas' gradients; each replica's loss is the mean over its
+            # share of the batch, so 1/replicas makes the sum the gradient of the global-batch mean.
+            gradients = [gradient / replicas for gradient in gradients]
         optimizer.apply_gradients(zip(gradients, model.trainable_weights))
 
     def _discriminator_loss(self, real_images, fake_images):
@@ -182,6 +203,14 @@ class GAN(keras.Model):
         self.d_real_tracker.update_state(ops.mean(ops.sigmoid(real_logits)))
         self.d_fake_tracker.update_state(ops.mean(ops.sigmoid(fake_logits)))
         return {m.name: m.result() for m in self.metrics}
+
+
+def _replica_position():
+    """(replicas in sync, this replica's index) inside a replicated step; (1, 0) elsewhere."""
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return 1, 0
+    return context.num_replicas_in_sync, context.replica_id_in_sync_group
 
 
 class ConditionalGAN(GAN):
@@ -359,15 +388,24 @@ class TrainResult:
     diverged: str | None = None
 
     @classmethod
-    def load(cls, run: Run) -> TrainResult:
-        """The result of a finished run, read back from its directory (`gan` is None)."""
-        card_path = run.directory / "run_card.json"
-        card = json.loads(card_path.read_text()) if card_path.is_file() else {}
+    def load(cls, run: Run, epochs: int | None = None) -> TrainResult:
+        """The result of a run's first `epochs` epochs (all by default), read from its directory.
+
+        `gan` is None; `wall_time` sums those epochs' times from history.csv.
+        """
         history = read_history(run.directory)
-        history.pop("epoch", None)
-        # A run killed after its last epoch but before its card was written still has its times.
-        wall_time = card.get("wall_time_seconds", sum(history.get("epoch_seconds", [])))
-        return cls(run, None, history, wall_time, card.get("train_images", 0))
+        count = len(history["epoch"]) if epochs is None else epochs
+        history = {k: v[:count] for k, v in history.items() if k != "epoch"}
+        preset = run.preset()
+        card_path = run.directory / "run_card.json"
+        images = (
+            json.loads(card_path.read_text()).get("train_images") if card_path.is_file() else None
+        )
+        if not images:
+            available = len(data_module.load_arrays(preset.dataset, "train")[1])
+            images = min(preset.train_images or available, available)
+            images -= images % preset.batch_size
+        return cls(run, None, history, float(sum(history.get("epoch_seconds", []))), images)
 
 
 def _dataset_for(preset: Experiment):
@@ -398,6 +436,7 @@ def train(
     callbacks=(),
     verbose="auto",
     mode: str | None = None,
+    strategy=None,
 ) -> TrainResult:
     """Train a preset end to end and write its run directory.
 
@@ -422,6 +461,10 @@ def train(
         verbose: passed to `fit` ("auto" shows Keras' progress bar).
         mode: "full" or "quick", recorded in config.json; by default "quick" when GANLIB_QUICK is
             set, else "full".
+        strategy: a `tf.distribute` strategy (`MirroredStrategy` over several GPUs or logical
+            CPUs, `TPUStrategy`, `MultiWorkerMirroredStrategy`) to train under; the preset's
+            `batch_size` is the global batch, split evenly over the replicas. By default the
+            strategy in scope, if any.
 
     Returns:
         A `TrainResult`.
@@ -432,8 +475,15 @@ def train(
         preset = dataclasses.replace(preset, epochs=epochs)
     if mode is None:
         mode = "quick" if quick_mode() else "full"
+    strategy = strategy or tf.distribute.get_strategy()
+    if preset.batch_size % strategy.num_replicas_in_sync:
+        raise ValueError(
+            f"batch_size {preset.batch_size} does not split evenly over the strategy's "
+            f"{strategy.num_replicas_in_sync} replicas; expected a multiple of "
+            f"{strategy.num_replicas_in_sync}."
+        )
     if resume and (finished := finished_run(run_dir, preset)) is not None:
-        return TrainResult.load(finished)
+        return TrainResult.load(finished, preset.epochs)
     # Overrides are recorded against the registered preset of the same name, when there is one.
     base = PRESETS.get(preset.name, preset)
     if dataset is None:
@@ -461,9 +511,13 @@ def train(
     if done is None:
         run = Run.create(run_dir, preset, base_preset=base, overwrite=overwrite, mode=mode)
         _write_snapshot_grid(run, preset)
-    gan = build_gan(preset)
+    # Variables made in the strategy's scope are mirrored on its replicas; `fit` then runs each
+    # step on every replica's share of the batch.
+    with strategy.scope():
+        gan = build_gan(preset)
+        if done:
+            load_training_state(gan, run)
     if done:
-        load_training_state(gan, run)
         print(f"Resuming {run.directory} after epoch {done} of {preset.epochs}.")
     stop = StopOnDivergence()
     all_callbacks = [

@@ -161,6 +161,10 @@ def test_resume_returns_a_finished_run_without_training(trained_run):
     assert result.history["d_loss"] == pytest.approx(trained_run.history["d_loss"], rel=1e-5)
     assert result.images == 64
     assert {p: p.stat().st_mtime_ns for p in run.directory.rglob("*")} == before
+    # The first epoch of a longer run is exactly a 1-epoch run of the same preset.
+    first = ganlib.train(dataclasses.replace(preset, epochs=1), run.directory, resume=True)
+    assert first.gan is None and len(first.history["d_loss"]) == 1
+    assert first.history["d_loss"][0] == pytest.approx(trained_run.history["d_loss"][0], rel=1e-5)
     # Another experiment in the same folder is refused, whatever it is asked to do.
     with pytest.raises(ValueError, match=r"different experiment.*learning_rate.*0\.001, 0\.5"):
         ganlib.train(dataclasses.replace(preset, learning_rate=0.5), run.directory, resume=True)
@@ -171,3 +175,12 @@ def test_run_card_says_how_the_run_was_made(trained_run):
     card = ganlib.runs.run_card(trained_run.run.directory)
     assert "epochs completed: 2 of 2" in card
     assert "64 training images" in card and "CPU" in card and "wall time:" in card
+
+
+def test_run_card_of_a_stopped_run_sums_its_completed_epochs(trained_run, tmp_path):
+    import shutil
+
+    copy = tmp_path / "stopped"
+    shutil.copytree(trained_run.run.directory, copy)
+    (copy / "run_card.json").unlink()  # as when a run is killed before it ends
+    assert "over the completed epochs (the run was stopped early)" in ganlib.runs.run_card(copy)
