@@ -9,18 +9,21 @@ The names a notebook needs are importable from here::
 """
 
 from ganlib import _env  # noqa: F401  (must run before TensorFlow is imported)
-from ganlib.data import load
+from ganlib.data import MANUAL_DATASETS, load, load_folder
 from ganlib.experiments import PRESETS, Experiment, get_preset, quick_mode, quick_preset
 from ganlib.losses import discriminator_loss, generator_loss
 from ganlib.models import build_models
+from ganlib.models.conditional import sample_with_labels
 from ganlib.runs import Run, list_epochs, read_history, restore_epoch, sample
-from ganlib.training import GAN, TrainResult, train
+from ganlib.training import GAN, ConditionalGAN, TrainResult, train
 
 __version__ = "0.1.0"
 
 __all__ = [
     "GAN",
+    "MANUAL_DATASETS",
     "PRESETS",
+    "ConditionalGAN",
     "Experiment",
     "Run",
     "TrainResult",
@@ -30,10 +33,12 @@ __all__ = [
     "get_preset",
     "list_epochs",
     "load",
+    "load_folder",
     "quick_mode",
     "quick_preset",
     "read_history",
     "restore_epoch",
     "sample",
+    "sample_with_labels",
     "train",
 ]
