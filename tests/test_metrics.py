@@ -257,3 +257,28 @@ def test_ssim_through_the_registry_uses_the_given_real_images():
         metrics.compute_metrics((real * 100).astype(np.uint8), "ssim", real_images=real)
     with pytest.raises(ValueError, match="pass real_images=, or a domain="):
         metrics.compute_metrics(real, "ssim")
+
+
+def test_metric_curve_plots_the_logged_values_and_marks_the_best_epoch(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from ganlib.plotting import metric_curve
+
+    for epoch, value in ((1, 9.0), (2, 4.0), (3, 6.0)):
+        log_metric(
+            tmp_path,
+            {
+                "epoch": epoch,
+                "metric": "domain_fid",
+                "value": value,
+                "samples": 500,
+                "extractor": "e",
+            },
+        )
+    figure = metric_curve(tmp_path, "domain_fid")
+    curve, star = figure.axes[0].get_lines()
+    assert list(curve.get_xdata()) == [1, 2, 3] and list(curve.get_ydata()) == [9.0, 4.0, 6.0]
+    assert (list(star.get_xdata()), list(star.get_ydata())) == ([2], [4.0])
+    assert star.get_label() == "suggested: epoch 2"
+    assert "500 samples" in figure.axes[0].get_title()
