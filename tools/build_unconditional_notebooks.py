@@ -559,7 +559,8 @@ as `pretty_face/` under `$GANLIB_DATA_DIR` or the repository's `data/` folder, o
 
 **Cost.** The generator has 34.8 million weights, the discriminator 17.4 million; every epoch
 saves the generator's weights (139 MB), so 200 epochs keep 28 GB. The report trained for 4 hours on
-a Colab GPU; on a 2-core CPU one step of 16 images took about 30 s (see `bench/`).""",
+a Colab GPU; on a 2-core CPU shared with other jobs one training step of 16 images took 31 s
+(`bench/unconditional_steps.py`).""",
         ),
         new_markdown_cell("## Setup"),
         SETUP,
@@ -735,7 +736,7 @@ upsampling); all three models share the basic discriminator; the U-Net's input i
 of the output's size (the report says 224×224 in, 128×128 out); CutMix is applied to half of the
 batches (the rate the U-Net GAN paper, the report's [1], ramps up to).
 
-`GANLIB_QUICK=1` shrinks each run to 8 images, batches of 4 and 1 epoch (the U-Net needs seconds
+`GANLIB_QUICK=1` shrinks each run to 4 images, one batch of 4 and 1 epoch (the U-Net needs seconds
 per image on a CPU), with the same architectures."""
         ),
         parameters(
@@ -755,7 +756,7 @@ for variant in VARIANTS:
     )
     if QUICK:
         p = dataclasses.replace(
-            ganlib.quick_preset(p), train_images=8, batch_size=4, epochs=1, snapshot_grid=(1, 4)
+            ganlib.quick_preset(p), train_images=4, batch_size=4, epochs=1, snapshot_grid=(1, 4)
         )
     presets[variant] = p
 if QUICK:
@@ -854,7 +855,7 @@ with it."""
 
 REPORTED = {{"vemuri_basic": (0.52511, 8331), "vemuri_unet": (0.58723, 8231),
             "vemuri_unet_cutmix": (0.5299, 9474.4053)}}
-COUNT = 16 if QUICK else 500
+COUNT = 8 if QUICK else 500
 real_set = np.concatenate([b.numpy() for b, _ in zip(train_images, range(64))])[:COUNT]
 rows = []
 for variant in VARIANTS:
@@ -877,7 +878,7 @@ The run card at the top says how these runs were made. The report finds the U-Ne
 (SSIM 0.587, FID 8231), the basic GAN saturated with a high generator loss (SSIM 0.525, FID 8331),
 and CutMix not helping in its short training (SSIM 0.530, FID 9474).
 
-*The committed outputs are a quick-mode run on **stand-in data** (8 synthetic faces, 1 epoch per
+*The committed outputs are a quick-mode run on **stand-in data** (4 synthetic faces, 1 epoch per
 model): they show that the three models train and evaluate end to end, not the report's results.
 Run the notebook with the FFHQ folder and without `GANLIB_QUICK` to reproduce them.*"""
         ),
