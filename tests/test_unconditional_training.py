@@ -12,7 +12,7 @@ from ganlib import augment
 from ganlib.callbacks import render_snapshot
 from ganlib.data import from_arrays
 from ganlib.models import dcgan
-from ganlib.plotting import latent_traversal, read_png, traversal_latents
+from ganlib.plotting import generated_beside_real, latent_traversal, read_png, traversal_latents
 from ganlib.runs import draw_latents
 from ganlib.training import GAN
 
@@ -173,3 +173,14 @@ def test_short_fit_of_the_unet_cutmix_gan_writes_a_restorable_run(tmp_path):
     np.testing.assert_array_equal(
         render_snapshot(generator, run.latents(), columns=2), read_png(run.snapshot_path(1))
     )
+
+
+def test_generated_beside_real_has_two_labelled_panels():
+    generated = np.zeros((4, 8, 8, 3), "float32")
+    real = np.ones((4, 8, 8, 3), "float32")
+    figure = generated_beside_real(generated, real, columns=2, real_title="STAND-IN DATA")
+    titles = [axis.get_title() for axis in figure.axes]
+    assert titles == ["generated", "STAND-IN DATA"]
+    left, right = (axis.images[0].get_array() for axis in figure.axes)
+    assert left.shape == right.shape == (2 * 10 + 2, 2 * 10 + 2, 3)
+    assert left[2, 2].tolist() == [128, 128, 128] and right[2, 2].tolist() == [255, 255, 255]
