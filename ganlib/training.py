@@ -138,12 +138,11 @@ class GAN(keras.Model):
         return ops.slice(noise, (replica * batch_size, 0), (batch_size, self.noise_dim))
 
     def _update(self, optimizer, model, tape, loss):
-        gradients = tape.gradient(loss, model.trainable_weights)
         replicas, _ = _replica_position()
-        if replicas > 1:
-            # The optimizer sums the replicas' gradients; each replica's loss is the mean over its
-            # share of the batch, so 1/replicas makes the sum the gradient of the global-batch mean.
-            gradients = [gradient / replicas for gradient in gradients]
+        # The optimizer sums the replicas' gradients; each replica's loss is the mean over its
+        # share of the batch, so 1/replicas makes the sum the gradient of the global-batch mean.
+        scale = None if replicas == 1 else ops.cast(1.0 / replicas, loss.dtype)
+        gradients = tape.gradient(loss, model.trainable_weights, output_gradients=scale)
         optimizer.apply_gradients(zip(gradients, model.trainable_weights))
 
     def _discriminator_loss(self, real_images, fake_images):

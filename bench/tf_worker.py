@@ -1,0 +1,493 @@
+"""One TensorFlow measurement of the training benchmark, run in its own process.
+
+Usage: python bench/tf_worker.py '<JSON spec>'; prints `RESULT <JSON>` as its last line.
+`train_speed.py` starts one process per measurement, so each reports its own peak memory and no
+measurement warms up another's caches. Kinds:
+
+- "matmul": float32 matmul GFLOP/s (the peak the training figures are compared with).
+- "export": the preset's two networks as a plan PyTorch can rebuild (`torch_worker.py`), their
+  weights and reference outputs, and the model FLOPs of one training step.
+- "hand": a plain hand-written `tf.function` step of the same algorithm as `GAN` /
+  `ConditionalGAN`, on batches held in memory.
+- "ganlib": `ganlib.train`, i.e. `GAN.fit` with ganlib's callbacks on the preset's data from
+  `ganlib.data` (stand-in images where a hand-downloaded set is missing), one epoch per timed run.
+- "epoch": the time of one epoch of `ganlib.train` on a given number of images at a given size.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from common import peak_rss_mb, step_flops, summarise, time_runs
+
+import ganlib  # noqa: F401  (sets TensorFlow's environment, oneDNN on, before TF loads)
+
+# Side of the stand-in images written for a hand-downloaded set that is missing, near the side of
+# the real files (so decoding and resizing cost about what they would).
+STAND_IN_SIDES = {
+    "pretty_face": 512,
+    "afhq": 512,
+    "cat": 512,
+    "oxford_flowers102": 512,
+    "celeba": 192,
+    "intel_scenes": 150,
+    "ffhq": 128,
+}
+
+
+def bench_preset(spec):
+    """The preset of a spec with its step algorithm and batch size (and images, epochs) set."""
+    preset = ganlib.get_preset(spec["preset"])
+    changes = {"step": spec.get("step", preset.step)}
+    for key in ("batch_size", "train_images", "epochs"):
+        if spec.get(key):
+            changes[key] = spec[key]
+    if spec.get("image_side"):
+        side = spec["image_side"]
+        changes["image_shape"] = (side, side, preset.image_shape[2])
+    return dataclasses.replace(preset, **changes)
+
+
+# --- matmul peak ------------------------------------------------------------------------------
+
+
+def matmul(spec):
+    import tensorflow as tf
+
+    results = {}
+    for size in spec["sizes"]:
+        a = tf.random.normal((size, size))
+        b = tf.random.normal((size, size))
+        product = tf.function(lambda a, b: tf.matmul(a, b))
+        product(a, b).numpy()
+        # About 20 GFLOP per run, so that the clock's resolution and call overhead do not count.
+        repeats = max(1, round(2e10 / (2 * size**3)))
+        rates = []
+        for _ in range(spec["runs"]):
+            start = time.perf_counter()
+            for _ in range(repeats):
+                result = product(a, b)
+            result.numpy()
+            rates.append(2 * size**3 * repeats / (time.perf_counter() - start) / 1e9)
+        results[str(size)] = round(statistics.median(rates), 1)
+    import keras
+
+    from ganlib.runs import device_description
+
+    return {
+        "gflops": max(results.values()),
+        "per_size": results,
+        "device": device_description(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
+    }
+
+
+# --- export for PyTorch -----------------------------------------------------------------------
+
+
+def _plan(model) -> dict:
+    """A Functional model as plain data: each layer's class, config, input and output shapes."""
+    config = model.get_config()
+
+    def refs(value):
+        # Keras writes a layer's inputs as {"class_name": "__keras_tensor__", "config":
+        # {"keras_history": [layer, node, index]}}, nested in lists for multi-input layers.
+        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+            layer, node, index = value["config"]["keras_history"]
+            return [f"{layer}:{node}:{index}"]
+        if isinstance(value, (list, tuple)):
+            return [key for item in value for key in refs(item)]
+        if isinstance(value, dict):
+            return [key for item in value.values() for key in refs(item)]
+        return []
+
+    def endpoints(value):
+        if value and isinstance(value[0], str):
+            value = [value]
+        return [f"{layer}:{node}:{index}" for layer, node, index in value]
+
+    layers = []
+    for entry in config["layers"]:
+        layer = model.get_layer(entry["name"])
+        inputs = [key for node in entry["inbound_nodes"] for key in refs(node["args"])]
+        layers.append(
+            {
+                "name": entry["name"],
+                "kind": entry["class_name"],
+                "config": layer.get_config(),
+                "inputs": inputs,
+                "input_shapes": [list(t.shape[1:]) for t in _as_list(layer.input)]
+                if inputs
+                else [],
+                "output_shape": list(layer.output.shape[1:]),
+            }
+        )
+    return {
+        "name": model.name,
+        "inputs": endpoints(config["input_layers"]),
+        "outputs": endpoints(config["output_layers"]),
+        "layers": json.loads(json.dumps(layers, default=str)),
+        "params": int(model.count_params()),
+    }
+
+
+def _as_list(value):
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def export(spec):
+    from ganlib.models import build_models
+
+    preset = bench_preset(spec)
+    generator, discriminator = build_models(preset)
+    folder = Path(spec["dir"])
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    noise = rng.standard_normal((4, preset.noise_dim)).astype("float32")
+    labels = (np.arange(4) % (preset.classes or 1)).astype("int32")
+    images = rng.uniform(-1, 1, (4, *preset.image_shape)).astype("float32")
+    g_inputs = [noise, labels] if preset.conditional else noise
+    d_inputs = [images, labels] if preset.conditional else images
+    arrays = {"noise": noise, "labels": labels, "images": images}
+    arrays["generated"] = np.asarray(generator(g_inputs, training=False))
+    arrays["logits"] = np.asarray(discriminator(d_inputs, training=False))
+    for model, prefix in ((generator, "g"), (discriminator, "d")):
+        for layer in model.layers:
+            for index, weight in enumerate(layer.get_weights()):
+                arrays[f"{prefix}/{layer.name}/{index}"] = weight
+    np.savez(folder / "arrays.npz", **arrays)
+    plan = {
+        "preset": preset.to_dict(),
+        "generator": _plan(generator),
+        "discriminator": _plan(discriminator),
+    }
+    (folder / "plan.json").write_text(json.dumps(plan))
+    return {
+        "flops_per_image": {
+            step: step_flops(generator, discriminator, preset.conditional, step)
+            for step in ("alternating", "simultaneous")
+        },
+        "params": {
+            "generator": plan["generator"]["params"],
+            "discriminator": plan["discriminator"]["params"],
+        },
+    }
+
+
+# --- hand-written step ------------------------------------------------------------------------
+
+
+def hand_step(preset, generator, discriminator):
+    """The step of `GAN` / `ConditionalGAN` written out by hand, as the TF DCGAN tutorial does.
+
+    Returns a `tf.function` taking (images, labels) and returning (d_loss, g_loss).
+    """
+    import keras
+    import tensorflow as tf
+
+    from ganlib.augment import random_cutmix
+
+    d_optimizer = keras.optimizers.Adam(
+        preset.d_learning_rate or preset.learning_rate, beta_1=preset.beta_1
+    )
+    g_optimizer = keras.optimizers.Adam(preset.learning_rate, beta_1=preset.beta_1)
+    d_variables, g_variables = discriminator.trainable_variables, generator.trainable_variables
+    d_optimizer.build(d_variables)
+    g_optimizer.build(g_variables)
+    conditional, cutmix = preset.conditional, preset.cutmix_probability > 0
+    seed = keras.random.SeedGenerator(preset.seed)
+
+    def noise():
+        shape = (preset.batch_size, preset.noise_dim)
+        if preset.noise == "uniform":
+            return tf.random.uniform(shape, -1.0, 1.0)
+        return tf.random.normal(shape)
+
+    def bce(targets, logits):
+        targets = tf.broadcast_to(tf.cast(targets, logits.dtype), tf.shape(logits))
+        return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(targets, logits))
+
+    def G(z, labels):
+        return generator([z, labels] if conditional else z, training=True)
+
+    def D(x, labels):
+        return discriminator([x, labels] if conditional else x, training=True)
+
+    def d_loss_of(images, fake, labels):
+        if cutmix:
+            real_mixed, fake_mixed, real_targets, fake_targets = random_cutmix(
+                images, fake, preset.cutmix_probability, real_label=preset.real_label, seed=seed
+            )
+            return bce(real_targets, D(real_mixed, labels)) + bce(
+                fake_targets, D(fake_mixed, labels)
+            ), None
+        fake_logits = D(fake, labels)
+        return bce(preset.real_label, D(images, labels)) + bce(0.0, fake_logits), fake_logits
+
+    def g_loss_of(fake_logits, images, fake):
+        loss = bce(1.0, fake_logits)
+        if preset.l1_lambda > 0:
+            loss += preset.l1_lambda * tf.reduce_mean(tf.abs(images - fake))
+        return loss
+
+    def apply(optimizer, tape, loss, variables):
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+
+    @tf.function
+    def alternating(images, labels):
+        if conditional:
+            # Algorithm 1: one generator forward, the D step, then G through the updated D.
+            with tf.GradientTape() as g_tape:
+                fake = G(noise(), labels)
+                with g_tape.stop_recording():
+                    with tf.GradientTape() as d_tape:
+                        d_loss, _ = d_loss_of(images, fake, labels)
+                    apply(d_optimizer, d_tape, d_loss, d_variables)
+                g_loss = g_loss_of(D(fake, labels), images, fake)
+            apply(g_optimizer, g_tape, g_loss, g_variables)
+            return d_loss, g_loss
+        fake = G(noise(), labels)
+        with tf.GradientTape() as d_tape:
+            d_loss, _ = d_loss_of(images, fake, labels)
+        apply(d_optimizer, d_tape, d_loss, d_variables)
+        with tf.GradientTape() as g_tape:
+            g_loss = bce(1.0, D(G(noise(), labels), labels))
+        apply(g_optimizer, g_tape, g_loss, g_variables)
+        return d_loss, g_loss
+
+    @tf.function
+    def simultaneous(images, labels):
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = G(noise(), labels)
+            d_loss, fake_logits = d_loss_of(images, fake, labels)
+            if fake_logits is None:
+                fake_logits = D(fake, labels)
+            g_loss = g_loss_of(fake_logits, images, fake)
+        apply(d_optimizer, d_tape, d_loss, d_variables)
+        apply(g_optimizer, g_tape, g_loss, g_variables)
+        return d_loss, g_loss
+
+    return alternating if preset.step == "alternating" else simultaneous
+
+
+def hand(spec):
+    import tensorflow as tf
+
+    from ganlib.models import build_models
+
+    preset = bench_preset(spec)
+    import keras
+
+    keras.utils.set_random_seed(preset.seed)
+    generator, discriminator = build_models(preset)
+    step_function = hand_step(preset, generator, discriminator)
+    rng = np.random.default_rng(0)
+    batches = [
+        (
+            tf.constant(rng.uniform(-1, 1, (preset.batch_size, *preset.image_shape)), tf.float32),
+            tf.constant(rng.integers(0, preset.classes or 1, preset.batch_size), tf.int32),
+        )
+        for _ in range(4)
+    ]
+    counter = iter(range(10**9))
+
+    def step():
+        return step_function(*batches[next(counter) % len(batches)])
+
+    timing = time_runs(
+        step,
+        warmup=spec["warmup"],
+        runs=spec["runs"],
+        steps=spec.get("steps"),
+        run_seconds=spec["run_seconds"],
+        sync=lambda losses: float(losses[0]),
+    )
+    return {
+        **timing,
+        **summarise(timing["run_seconds"], timing["steps"], preset.batch_size),
+        "peak_mb": peak_rss_mb(),
+    }
+
+
+# --- ganlib.train -----------------------------------------------------------------------------
+
+
+def bench_dataset(preset, work_dir):
+    """The preset's training pipeline from `ganlib.data`; stand-in images when its folder is missing.
+
+    Returns:
+        (dataset, source): source names the data, with "STAND-IN" when it is not the real set.
+    """
+    from ganlib import augment, data
+    from ganlib.training import _dataset_for
+
+    try:
+        return _dataset_for(preset)[0], preset.dataset
+    except FileNotFoundError:
+        pass
+    side = STAND_IN_SIDES.get(preset.dataset, max(preset.image_shape[:2]))
+    kind = "flowers" if preset.dataset == "oxford_flowers102" else "faces"
+    folder = data.write_stand_in_folder(
+        Path(work_dir) / "stand_in", count=preset.train_images, image_size=side, kind=kind
+    )
+    dataset = data.load(
+        preset.dataset,
+        "train",
+        folder=folder,
+        limit=preset.train_images,
+        batch_size=preset.batch_size,
+        shuffle=True,
+        seed=preset.seed,
+        with_labels=preset.conditional,
+        image_size=preset.image_shape[:2],
+        augment=augment.rotate_and_crop(preset.rotation_degrees, preset.crop_padding)
+        if preset.rotation_degrees or preset.crop_padding
+        else None,
+    )
+    return dataset, f"STAND-IN {side}x{side} PNGs (no {preset.dataset} on this machine)"
+
+
+class EpochClock:
+    """Times `fit`'s epochs: whole (start to the next one's start), and their steady steps.
+
+    An epoch's steady per-step time runs from the end of its first step to the end of its last;
+    what the epoch spends besides (starting the data iterator, the first batch, callbacks at its
+    end) is a fixed cost per epoch, which a full-size epoch spreads over many more steps.
+    """
+
+    def __new__(cls):
+        import keras
+
+        class Clock(keras.callbacks.Callback):
+            def __init__(self):
+                super().__init__()
+                self.begins, self.step_seconds, self.steady = [], [], []
+
+            def on_epoch_begin(self, epoch, logs=None):
+                self.begins.append(time.perf_counter())
+
+            def on_train_batch_end(self, batch, logs=None):
+                now = time.perf_counter()
+                if batch == 0:
+                    self.first_end = now
+                self.last_end, self.batches = now, batch + 1
+
+            def on_epoch_end(self, epoch, logs=None):
+                # EpochTimer (first in ganlib's list) measured the epoch up to its last step.
+                self.step_seconds.append(float(logs["epoch_seconds"]))
+                if self.batches > 1:
+                    self.steady.append((self.last_end - self.first_end) / (self.batches - 1))
+                else:
+                    self.steady.append(self.step_seconds[-1])
+
+            def on_train_end(self, logs=None):
+                self.begins.append(time.perf_counter())
+
+        return Clock()
+
+
+def _pipeline_seconds(dataset, passes=2):
+    """Seconds to read one epoch of the pipeline alone (the last of `passes` passes)."""
+    seconds = 0.0
+    for _ in range(passes):
+        start = time.perf_counter()
+        for _ in dataset:
+            pass
+        seconds = time.perf_counter() - start
+    return seconds
+
+
+def ganlib_fit(spec):
+    preset = bench_preset(spec)
+    steps, runs = spec["steps"], spec["runs"]
+    preset = dataclasses.replace(
+        preset, train_images=steps * preset.batch_size, epochs=spec["warmup_epochs"] + runs
+    )
+    with tempfile.TemporaryDirectory() as work_dir:
+        dataset, source = bench_dataset(preset, work_dir)
+        steps = int(dataset.cardinality())
+        pipeline = _pipeline_seconds(dataset)
+        clock = EpochClock()
+        start = time.perf_counter()
+        ganlib.train(
+            preset,
+            Path(work_dir) / "run",
+            dataset=dataset,
+            verbose=0,
+            callbacks=[clock],
+            overwrite=True,
+        )
+        total = time.perf_counter() - start
+    warm = spec["warmup_epochs"]
+    epochs = np.diff(clock.begins)[warm:]
+    step_seconds = np.asarray(clock.step_seconds[warm:])
+    steady = np.asarray(clock.steady[warm:])
+    return {
+        "steps": steps,
+        "batch_size": preset.batch_size,
+        "image_shape": list(preset.image_shape),
+        "full_images": full_images(spec),
+        "source": source,
+        # Steady state, comparable with the in-memory steps of hand and torch.
+        **summarise(list(steady * steps), steps, preset.batch_size),
+        "epoch": summarise(list(epochs), steps, preset.batch_size),
+        "in_epoch_fixed_seconds": float(np.median(step_seconds - steady * steps)),
+        "epoch_end_seconds": float(np.median(epochs - step_seconds)),
+        "pipeline_seconds_per_epoch": pipeline,
+        "warmup_seconds": float(np.sum(np.diff(clock.begins)[: spec["warmup_epochs"]])),
+        "total_seconds": total,
+        "peak_mb": peak_rss_mb(),
+    }
+
+
+def full_images(spec) -> int:
+    """Images in one epoch of the preset's full training data (its own limit applied)."""
+    from ganlib import data
+
+    preset = ganlib.get_preset(spec["preset"])
+    try:
+        available = len(data.load_arrays(preset.dataset, "train")[1])
+    except (FileNotFoundError, ValueError):
+        available = spec["full_images"].get(preset.dataset, 0)
+    return min(preset.train_images or available, available)
+
+
+def epoch(spec):
+    """Seconds of one epoch of `ganlib.train` (after one warm-up epoch) on `train_images` images."""
+    preset = dataclasses.replace(bench_preset(spec), epochs=2)
+    with tempfile.TemporaryDirectory() as work_dir:
+        dataset, source = bench_dataset(preset, work_dir)
+        clock = EpochClock()
+        ganlib.train(preset, Path(work_dir) / "run", dataset=dataset, verbose=0, callbacks=[clock])
+    images = int(dataset.cardinality()) * preset.batch_size
+    return {
+        "images": images,
+        "source": source,
+        "image_shape": list(preset.image_shape),
+        "epoch_seconds": float(np.diff(clock.begins)[-1]),
+        "peak_mb": peak_rss_mb(),
+    }
+
+
+KINDS = {"matmul": matmul, "export": export, "hand": hand, "ganlib": ganlib_fit, "epoch": epoch}
+
+
+def main(argv):
+    spec = json.loads(argv[1])
+    result = KINDS[spec["kind"]](spec)
+    print("RESULT " + json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

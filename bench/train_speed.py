@@ -1,0 +1,438 @@
+"""Training speed of ganlib against a hand-written TF step and PyTorch eager, preset by preset.
+
+For each preset's architecture and each step algorithm ("alternating", the reports'; "simultaneous",
+the TF DCGAN tutorial's) it measures, each in a fresh process:
+
+- ganlib: `ganlib.train` (`GAN.fit` with ganlib's callbacks) on the preset's data from
+  `ganlib.data`, one epoch per timed run;
+- hand: a plain hand-written `tf.function` step of the same algorithm on batches in memory;
+- torch: the same networks (rebuilt from the Keras models, outputs checked against them) and the
+  same step in PyTorch eager on the CPU;
+
+then prints images/s (median of the timed runs after warm-up, min-max), ms per step, peak memory,
+the fraction of a measured float32 matmul peak, ganlib's ratio to the other two, and the share of a
+full epoch spent outside the training step (data pipeline, callbacks, `fit`'s loop). Last, how an
+epoch's time grows with the number of images and with the image size (28, 64, 128).
+
+    python bench/train_speed.py                     # everything (about an hour on 2 CPU cores)
+    python bench/train_speed.py --presets small     # the 28x28 presets only
+    python bench/train_speed.py --smoke             # a couple of steps per case: checks it runs
+
+Nothing is asserted: the figures are for reading (targets are listed under the table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+
+# One preset per architecture of ganlib.models.ARCHITECTURES (vemuri_unet_cutmix shares
+# vemuri_unet's networks; pass it by name to time the CutMix step).
+PRESETS = (
+    "sharma_fashion_mnist",
+    "stiff_mnist",
+    "li_ye_cgan_mnist",
+    "li_ye_cdcgan_mnist",
+    "li_ye_cdcgan2_mnist",
+    "milosevic_mnist",
+    "vemuri_basic",
+    "stiff_flowers",
+    "vemuri_unet",
+    "sharma_pretty_face",
+)
+SMALL = PRESETS[:5]
+STEPS = ("alternating", "simultaneous")
+# Images in one epoch of each dataset's training split (the preset's own limit applies on top).
+FULL_IMAGES = {
+    "mnist": 60_000,
+    "fashion_mnist": 60_000,
+    "fashion_mnist_sample": 3_000,
+    "cifar10": 4_660,
+    "cifar100": 50_000,
+    "pretty_face": 3_318,
+    "cat": 9_997,
+    "oxford_flowers102": 8_189,
+    "ffhq": 70_000,
+    "afhq": 14_630,
+    "celeba": 202_599,
+    "intel_scenes": 14_034,
+}
+TARGETS = {
+    "ganlib / hand-written step": 0.95,
+    "ganlib / PyTorch eager": 1.3,
+    "pipeline + callbacks, % of a full epoch": 5.0,
+    "peak memory of the 28x28 presets, MB": 2048,
+}
+
+
+def worker(script, spec, timeout):
+    """Run one measurement in a fresh process; its result, or {"error": ...}."""
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(BENCH), os.environ.get("PYTHONPATH", "")])
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, str(BENCH / script), json.dumps(spec)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout} s"}
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT ") :])
+    return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1][:300]}
+
+
+def torch_available() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def measure_preset(name, args, work_dir, log):
+    """Export the networks, then time hand, ganlib and torch for each step algorithm."""
+    folder = Path(work_dir) / name
+    common = {"preset": name, "batch_size": args.batch_size}
+    exported = worker("tf_worker.py", {"kind": "export", "dir": str(folder), **common}, 600)
+    rows = []
+    for step in args.steps:
+        row = {"preset": name, "step": step, "export": exported}
+        timing = {"warmup": args.warmup, "runs": args.runs, "run_seconds": args.run_seconds}
+        row["hand"] = worker(
+            "tf_worker.py",
+            {"kind": "hand", "step": step, "steps": args.steps_per_run, **timing, **common},
+            args.timeout,
+        )
+        steps = args.steps_per_run or row["hand"].get("steps") or 2
+        log(f"  {name} {step}: hand done ({steps} steps per run)")
+        row["ganlib"] = worker(
+            "tf_worker.py",
+            {
+                "kind": "ganlib",
+                "step": step,
+                "steps": steps,
+                "runs": args.runs,
+                "warmup_epochs": 1,
+                "full_images": FULL_IMAGES,
+                **common,
+            },
+            args.timeout,
+        )
+        log(f"  {name} {step}: ganlib done")
+        if args.torch:
+            row["torch"] = worker(
+                "torch_worker.py",
+                {"dir": str(folder), "step": step, "steps": steps, **timing, **common},
+                args.timeout,
+            )
+            log(f"  {name} {step}: torch done")
+        rows.append(row)
+    return rows
+
+
+def derive(row, peak_gflops):
+    """Ratios, FLOP rates and the full-epoch projection of one (preset, step) row."""
+    hand, fit, torch = row["hand"], row["ganlib"], row.get("torch", {})
+    flops = row["export"].get("flops_per_image", {}).get(row["step"])
+    out = {}
+    for key, result in (("hand", hand), ("ganlib", fit), ("torch", torch)):
+        if "images_per_second" in result and flops:
+            gflops = result["images_per_second"] * flops / 1e9
+            out[f"{key}_gflops"] = gflops
+            out[f"{key}_peak_fraction"] = gflops / peak_gflops if peak_gflops else None
+    if "ms_per_step" in hand and "ms_per_step" in fit:
+        full_steps = max(fit["full_images"] // fit["batch_size"], 1)
+        fixed = fit["in_epoch_fixed_seconds"] + fit["epoch_end_seconds"]
+        fit_epoch = full_steps * fit["ms_per_step"] / 1000 + fixed
+        hand_epoch = full_steps * hand["ms_per_step"] / 1000
+        out["full_epoch_images"] = full_steps * fit["batch_size"]
+        out["ganlib_full_epoch_seconds"] = fit_epoch
+        out["ganlib_full_images_per_second"] = full_steps * fit["batch_size"] / fit_epoch
+        out["ganlib_over_hand"] = hand_epoch / fit_epoch
+        out["overhead_percent"] = 100 * (1 - hand_epoch / fit_epoch)
+        out["fixed_percent"] = 100 * fixed / fit_epoch
+        out["pipeline_alone_percent"] = (
+            100 * fit["pipeline_seconds_per_epoch"] / (fit["steps"] * fit["ms_per_step"] / 1000)
+        )
+        if "images_per_second" in torch:
+            out["ganlib_over_torch"] = (
+                out["ganlib_full_images_per_second"] / torch["images_per_second"]
+            )
+    return out
+
+
+def _rate(result):
+    if "images_per_second" not in result:
+        return (result.get("skipped") or result.get("error") or "-")[:60]
+    return (
+        f"{result['images_per_second']:8.1f} ({result['images_per_second_min']:.1f}-"
+        f"{result['images_per_second_max']:.1f})"
+    )
+
+
+def _number(value, digits=2, width=7):
+    return f"{value:{width}.{digits}f}" if isinstance(value, (int, float)) else f"{'-':>{width}}"
+
+
+def print_tables(rows, peak, out=print):
+    out("")
+    out(
+        "Per implementation: img/s of the training step, median of the timed runs (min-max); "
+        "ganlib's is the steady state inside fit's epochs (per-epoch costs are in the next "
+        "table); MB: the process's peak RSS"
+    )
+    header = (
+        f"{'preset':22} {'step':12} {'impl':6} {'img/s (min-max)':>26} {'ms/step':>8} "
+        f"{'peak MB':>8} {'GFLOP/s':>8} {'% peak':>7}  data"
+    )
+    out(header)
+    out("-" * len(header))
+    for row in rows:
+        derived = row["derived"]
+        for key in ("ganlib", "hand", "torch"):
+            if key not in row:
+                continue
+            result = row[key]
+            data = {"ganlib": result.get("source", ""), "hand": "in memory", "torch": "in memory"}
+            fraction = derived.get(f"{key}_peak_fraction")
+            out(
+                f"{row['preset']:22} {row['step']:12} {key:6} {_rate(result):>26} "
+                f"{_number(result.get('ms_per_step'), 1, 8)} {_number(result.get('peak_mb'), 0, 8)} "
+                f"{_number(derived.get(f'{key}_gflops'), 1, 8)} "
+                f"{_number(100 * fraction if fraction else None, 1, 7)}  {data[key]}"
+            )
+    out("")
+    out(
+        "ganlib on one full epoch of the preset's data, projected from its measured steady ms/step "
+        "and per-epoch costs (iterator start, first batch, epoch-end callbacks); outside-step % = "
+        "1 - hand/ganlib, i.e. pipeline, callbacks and fit's loop; pipeline alone % = reading "
+        "the data with no training, against the steps' time"
+    )
+    header = (
+        f"{'preset':22} {'step':12} {'images':>7} {'ganlib s/epoch':>14} {'ganlib/hand':>11} "
+        f"{'ganlib/torch':>12} {'outside-step %':>14} {'pipeline alone %':>16} "
+        f"{'per-epoch s':>11} {'epoch-end s':>11}"
+    )
+    out(header)
+    out("-" * len(header))
+    for row in rows:
+        derived, fit = row["derived"], row["ganlib"]
+        out(
+            f"{row['preset']:22} {row['step']:12} {derived.get('full_epoch_images', '-'):>7} "
+            f"{_number(derived.get('ganlib_full_epoch_seconds'), 1, 14)} "
+            f"{_number(derived.get('ganlib_over_hand'), 3, 11)} "
+            f"{_number(derived.get('ganlib_over_torch'), 3, 12)} "
+            f"{_number(derived.get('overhead_percent'), 2, 14)} "
+            f"{_number(derived.get('pipeline_alone_percent'), 2, 16)} "
+            f"{_number(fit.get('in_epoch_fixed_seconds'), 2, 11)} "
+            f"{_number(fit.get('epoch_end_seconds'), 2, 11)}"
+        )
+    port = [
+        (row["preset"], row["torch"]["check"])
+        for row in rows
+        if "check" in row.get("torch", {}) and row["step"] == STEPS[0]
+    ]
+    if port:
+        out("")
+        out("PyTorch port check (inference outputs on the same inputs and weights; weight counts)")
+        for name, check in port:
+            same = check["weights_keras"] == check["weights_torch"]
+            out(
+                f"  {name:22} max |G diff| {check['generator_max_difference']:.2e}  "
+                f"max |D diff| {check['discriminator_max_difference']:.2e}  "
+                f"weights {'equal' if same else 'DIFFER'} {check['weights_torch']}"
+            )
+
+
+def print_targets(rows, out=print):
+    out("")
+    out("Targets (read from the figures above)")
+    checks = [
+        ("ganlib / hand-written step", "ganlib_over_hand", lambda v, t: v >= t, ">="),
+        ("ganlib / PyTorch eager", "ganlib_over_torch", lambda v, t: v >= t, ">="),
+        ("pipeline + callbacks, % of a full epoch", "overhead_percent", lambda v, t: v <= t, "<="),
+    ]
+    for label, key, passes, sign in checks:
+        target = TARGETS[label]
+        values = [(r["preset"], r["step"], r["derived"].get(key)) for r in rows]
+        values = [(p, s, v) for p, s, v in values if isinstance(v, (int, float))]
+        missed = [f"{p}/{s} {v:.3g}" for p, s, v in values if not passes(v, target)]
+        verdict = "met" if values and not missed else ("no figures" if not values else "MISSED")
+        out(f"  {label} {sign} {target}: {verdict} in {len(values) - len(missed)}/{len(values)}")
+        for miss in missed:
+            out(f"      missed: {miss}")
+    label = "peak memory of the 28x28 presets, MB"
+    small = [
+        (r["preset"], r["step"], r["ganlib"].get("peak_mb"))
+        for r in rows
+        if r["ganlib"].get("image_shape", [0])[0] == 28 and r["ganlib"].get("peak_mb")
+    ]
+    missed = [f"{p}/{s} {v:.0f}" for p, s, v in small if v >= TARGETS[label]]
+    verdict = "no figures" if not small else ("met" if not missed else "MISSED")
+    out(f"  {label} < {TARGETS[label]}: {verdict} in {len(small) - len(missed)}/{len(small)}")
+    for miss in missed:
+        out(f"      missed: {miss}")
+
+
+def measure_scaling(args, log):
+    """Epoch times against the number of images and against the image size."""
+    results = {"images": [], "sides": []}
+    for images in args.scaling_images:
+        spec = {"kind": "epoch", "preset": args.scaling_preset, "train_images": images}
+        results["images"].append(worker("tf_worker.py", spec, args.timeout))
+        log(f"  scaling: {images} images done")
+    for side in args.image_sizes:
+        spec = {
+            "kind": "epoch",
+            "preset": args.scaling_preset,
+            "train_images": args.image_size_images,
+            "image_side": side,
+        }
+        results["sides"].append(worker("tf_worker.py", spec, args.timeout))
+        log(f"  scaling: {side}x{side} done")
+    return results
+
+
+def print_scaling(results, args, out=print):
+    out("")
+    out(
+        f"Epoch time against the number of images ({args.scaling_preset}, one epoch after a warm-up one)"
+    )
+    out(f"{'images':>8} {'s/epoch':>9} {'ms/image':>9} {'x first':>8}  data")
+    first = None
+    for result in results["images"]:
+        if "epoch_seconds" not in result:
+            out(f"{'-':>8} {result.get('error', '')}")
+            continue
+        per_image = 1000 * result["epoch_seconds"] / result["images"]
+        first = first or per_image
+        out(
+            f"{result['images']:>8} {result['epoch_seconds']:>9.2f} {per_image:>9.2f} "
+            f"{result['epoch_seconds'] / (first * result['images'] / 1000):>8.2f}  {result['source']}"
+        )
+    out("")
+    out(
+        f"Epoch time against the image size ({args.scaling_preset} networks at each size, MNIST resized)"
+    )
+    out(f"{'size':>9} {'images':>7} {'s/epoch':>9} {'x 28x28':>8} {'pixels x':>9}  peak MB")
+    base = None
+    for result in results["sides"]:
+        if "epoch_seconds" not in result:
+            out(f"{'-':>9} {result.get('error', '')}")
+            continue
+        side = result["image_shape"][0]
+        per_image = result["epoch_seconds"] / result["images"]
+        base = base or (per_image, side)
+        out(
+            f"{side:>4}x{side:<4} {result['images']:>7} {result['epoch_seconds']:>9.2f} "
+            f"{per_image / base[0]:>8.2f} {(side / base[1]) ** 2:>9.1f}  {result['peak_mb']:.0f}"
+        )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--presets", nargs="+", default=["all"], help="preset names, 'all' or 'small' (28x28)"
+    )
+    parser.add_argument("--steps", nargs="+", default=list(STEPS), choices=STEPS)
+    parser.add_argument("--runs", type=int, default=3, help="timed runs (epochs for ganlib)")
+    parser.add_argument("--warmup", type=int, default=2, help="warm-up steps of hand and torch")
+    parser.add_argument("--run-seconds", type=float, default=5.0, help="target length of a run")
+    parser.add_argument(
+        "--steps-per-run", type=int, help="steps per run (default: from --run-seconds)"
+    )
+    parser.add_argument("--batch-size", type=int, help="override every preset's batch size")
+    parser.add_argument("--no-torch", dest="torch", action="store_false")
+    parser.add_argument("--no-scaling", dest="scaling", action="store_false")
+    parser.add_argument("--scaling-preset", default="stiff_mnist")
+    parser.add_argument("--scaling-images", type=int, nargs="+", default=[1024, 4096, 16384])
+    parser.add_argument("--image-sizes", type=int, nargs="+", default=[28, 64, 128])
+    parser.add_argument("--image-size-images", type=int, default=1024)
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per measurement")
+    parser.add_argument("--json", help="also write every figure to this JSON file")
+    parser.add_argument(
+        "--smoke", action="store_true", help="two small presets, 2 steps per run, one run"
+    )
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.presets = ["sharma_fashion_mnist", "li_ye_cgan_mnist"]
+        args.runs, args.warmup, args.steps_per_run = 1, 1, 2
+        args.scaling_images, args.image_size_images = [256, 512], 256
+    names = [p for name in args.presets for p in {"all": PRESETS, "small": SMALL}.get(name, [name])]
+    if args.torch and not torch_available():
+        print("PyTorch is not installed (pip install -r bench/requirements.txt): no torch column.")
+        args.torch = False
+
+    def log(message):
+        print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    started = time.time()
+    load_before = os.getloadavg()
+    matmul = worker(
+        "tf_worker.py",
+        {"kind": "matmul", "sizes": [512, 1024] if args.smoke else [1024, 2048, 4096], "runs": 5},
+        args.timeout,
+    )
+    peak = matmul.get("gflops")
+    log(f"matmul peak {peak} GFLOP/s")
+    rows = []
+    with tempfile.TemporaryDirectory() as work_dir:
+        for name in names:
+            for row in measure_preset(name, args, work_dir, log):
+                row["derived"] = derive(row, peak)
+                rows.append(row)
+    scaled = measure_scaling(args, log) if args.scaling else None
+    load_after = os.getloadavg()
+
+    print(
+        f"Training benchmark ({'SMOKE RUN: too few steps for real figures' if args.smoke else 'full'})"
+    )
+    print(f"machine: {matmul.get('device', platform.processor())}; {os.cpu_count()} logical CPUs")
+    print(
+        f"software: TensorFlow {matmul.get('tensorflow')}, Keras {matmul.get('keras')}, "
+        f"PyTorch {next((r['torch'].get('torch') for r in rows if 'torch' in r.get('torch', {})), '-')}; "
+        f"TF_ENABLE_ONEDNN_OPTS={matmul.get('onednn')}"
+    )
+    print(
+        f"GANLIB_DATA_DIR={os.environ.get('GANLIB_DATA_DIR', '(unset: data/ only, else download)')}"
+    )
+    print(f"float32 matmul peak: {_number(peak, 1, 0)} GFLOP/s {matmul.get('per_size', '')}")
+    print(
+        f"load average before/after: {load_before[0]:.2f}/{load_after[0]:.2f}"
+        + (
+            "  (a busy machine: these timings are not valid)"
+            if max(load_before[0], load_after[0]) > 0.5 * (os.cpu_count() or 1)
+            else ""
+        )
+    )
+    print(
+        f"command: python bench/train_speed.py {' '.join(argv if argv is not None else sys.argv[1:])}"
+    )
+    print(f"wall time: {(time.time() - started) / 60:.1f} min")
+    print_tables(rows, peak)
+    print_targets(rows)
+    if scaled is not None:
+        print_scaling(scaled, args)
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps({"matmul": matmul, "rows": rows, "scaling": scaled}, indent=1)
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
