@@ -34,5 +34,12 @@ format: install
 	$(PY) -m ruff check --fix ganlib tests
 	$(PY) -m ruff format ganlib tests
 
+# Training speed against a hand-written TF step and PyTorch eager (about an hour on 2 CPU cores;
+# see bench/README.md). Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--presets small".
+BENCH_ARGS ?=
+bench: install
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	$(PY) bench/train_speed.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache
