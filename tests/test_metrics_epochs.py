@@ -1,8 +1,8 @@
 """Per-epoch evaluation of a run: the callback, evaluate_epochs, the best epoch, the collapse alarm."""
 
 import csv
+import dataclasses
 import shutil
-import types
 
 import numpy as np
 import pytest
@@ -31,22 +31,66 @@ def test_evaluate_epochs_logs_every_epoch_and_reuses_logged_values(run_dir):
     # Called again (a notebook re-run): the logged values come back and nothing is appended.
     assert metrics.evaluate_epochs(run_dir, "domain_fid", samples=SAMPLES) == values
     assert len(metrics.read_metrics(run_dir)) == 2
-    # Recomputed: same latents, same weights, same value.
-    again = metrics.evaluate_epochs(
-        run_dir, "domain_fid", epochs=[2], samples=SAMPLES, recompute=True, verbose=False
-    )
-    assert again[2] == pytest.approx(values[2], rel=1e-4)
-    assert len(metrics.read_metrics(run_dir)) == 3
     best = metrics.suggest_best_epoch(run_dir, "domain_fid")
     assert best.epoch == min(values, key=values.get) and best.samples == SAMPLES
 
 
-def test_evaluate_epochs_with_several_metrics_and_bad_arguments(run_dir):
-    values = metrics.evaluate_epochs(
-        run_dir, ["domain_is", "diversity"], epochs=[2], samples=SAMPLES, verbose=False
+def small_run(tmp_path_factory, name, callbacks=lambda run_dir: []):
+    """A 2-epoch run of a preset on its first 64 training images (batches of 32)."""
+    preset = dataclasses.replace(
+        ganlib.get_preset(name), train_images=64, batch_size=32, epochs=2, snapshot_grid=(2, 5)
     )
-    assert set(values) == {"domain_is", "diversity"} and list(values["domain_is"]) == [2]
-    assert 1.0 <= values["domain_is"][2] <= 10.0
+    run_dir = tmp_path_factory.mktemp("runs") / name
+    ganlib.train(preset, run_dir, callbacks=callbacks(run_dir), verbose=0)
+    return run_dir
+
+
+@pytest.fixture(scope="module")
+def stiff_run(tmp_path_factory):
+    """stiff's MNIST DCGAN (uniform noise, a light generator) trained with two EpochMetrics."""
+    callbacks = {}
+
+    def make(run_dir):
+        callbacks["every_epoch"] = metrics.EpochMetrics(run_dir, samples=SAMPLES, verbose=False)
+        callbacks["every_other"] = metrics.EpochMetrics(
+            run_dir, "domain_is", every=2, samples=SAMPLES, verbose=False
+        )
+        return list(callbacks.values())
+
+    return small_run(tmp_path_factory, "stiff_mnist", make), callbacks
+
+
+def test_callback_logs_during_training_what_evaluate_epochs_recomputes(stiff_run, tmp_path):
+    run_dir, callbacks = stiff_run
+    logged = metrics.read_metrics(run_dir)
+    assert all(r["source"] == "EpochMetrics" for r in logged)
+    assert all(r["samples"] == SAMPLES and r["seed"] == 0 for r in logged)
+    assert all(r["extractor"].startswith("domain:mnist/") for r in logged)
+    by_metric = {}
+    for record in logged:
+        by_metric.setdefault(record["metric"], []).append(record["epoch"])
+    # Every epoch for the default metrics, every other epoch for the second callback.
+    assert by_metric == {**{m: [1, 2] for m in metrics.DEFAULT_METRICS}, "domain_is": [2]}
+    assert len(callbacks["every_epoch"].seconds) == 2
+    assert len(callbacks["every_other"].seconds) == 1
+    copy = shutil.copytree(run_dir, tmp_path / "run")
+    fid = {r["epoch"]: r["value"] for r in logged if r["metric"] == "domain_fid"}
+    recomputed = metrics.evaluate_epochs(
+        copy, "domain_fid", samples=SAMPLES, recompute=True, verbose=False
+    )
+    assert recomputed == pytest.approx(fid, rel=1e-3)
+
+
+def test_evaluate_epochs_reuses_the_callbacks_values_and_refuses_bad_arguments(stiff_run, tmp_path):
+    run_dir = shutil.copytree(stiff_run[0], tmp_path / "run")
+    before = len(metrics.read_metrics(run_dir))
+    values = metrics.evaluate_epochs(
+        run_dir, ["domain_is", "diversity"], samples=SAMPLES, verbose=False
+    )
+    assert set(values) == {"domain_is", "diversity"} and list(values["domain_is"]) == [1, 2]
+    assert 1.0 <= values["domain_is"][1] <= 10.0
+    # Only domain_is of epoch 1 was missing; everything else came from the callbacks' records.
+    assert len(metrics.read_metrics(run_dir)) == before + 1
     with pytest.raises(
         ValueError, match=r"no saved generator for epochs \[5\]; saved epochs: \[1, 2\]"
     ):
@@ -55,33 +99,19 @@ def test_evaluate_epochs_with_several_metrics_and_bad_arguments(run_dir):
         metrics.evaluate_epochs(run_dir, "domain_fid", samples=1)
     with pytest.raises(ValueError, match="Unknown metric 'fjd'"):
         metrics.evaluate_epochs(run_dir, "fjd")
-
-
-def test_callback_logs_during_training_what_evaluate_epochs_recomputes(tiny_preset, tmp_path):
-    run_dir = tmp_path / "run"
-    callback = metrics.EpochMetrics(run_dir, samples=SAMPLES, verbose=False)
-    ganlib.train(tiny_preset, run_dir, callbacks=[callback], verbose=0)  # one epoch
-    logged = metrics.read_metrics(run_dir)
-    assert {r["metric"] for r in logged} == set(metrics.DEFAULT_METRICS)
-    assert all(r["epoch"] == 1 and r["source"] == "EpochMetrics" for r in logged)
-    assert all(r["samples"] == SAMPLES and r["seed"] == 0 for r in logged)
-    fid = next(r["value"] for r in logged if r["metric"] == "domain_fid")
-    recomputed = metrics.evaluate_epochs(
-        run_dir, "domain_fid", samples=SAMPLES, recompute=True, verbose=False
-    )
-    assert recomputed[1] == pytest.approx(fid, rel=1e-3)
-    assert len(callback.seconds) == 1
-
-
-def test_callback_every_k_epochs(run_dir):
-    callback = metrics.EpochMetrics(run_dir, "domain_is", every=2, samples=SAMPLES, verbose=False)
-    callback.set_model(types.SimpleNamespace(generator=ganlib.restore_epoch(run_dir, 2)))
-    callback.on_train_begin()
-    callback.on_epoch_end(0)  # epoch 1: skipped
-    callback.on_epoch_end(1)  # epoch 2: evaluated
-    assert [(r["epoch"], r["metric"]) for r in metrics.read_metrics(run_dir)] == [(2, "domain_is")]
     with pytest.raises(ValueError, match="every must be a positive integer, received 0"):
         metrics.EpochMetrics(run_dir, every=0)
+
+
+def test_label_accuracy_of_each_epoch_of_a_conditional_run(tmp_path_factory):
+    run_dir = small_run(tmp_path_factory, "li_ye_cgan_mnist")
+    values = metrics.evaluate_epochs(
+        run_dir, ["label_accuracy", "missing_classes"], samples=SAMPLES, verbose=False
+    )
+    assert list(values["label_accuracy"]) == [1, 2]
+    assert all(0.0 <= v <= 1.0 for v in values["label_accuracy"].values())
+    best = metrics.suggest_best_epoch(run_dir, "label_accuracy")
+    assert best.better == "higher" and best.value == max(values["label_accuracy"].values())
 
 
 def make_collapsed(run_dir, epoch):
