@@ -691,6 +691,7 @@ def load_folder(
     limit: int | None = None,
     channels: int = 3,
     augment=None,
+    cache: bool | None = None,
 ):
     """A folder of image files as a `tf.data.Dataset` of float32 images in [-1, 1].
 
@@ -714,6 +715,10 @@ def load_folder(
         limit: keep `limit` files evenly spread over the sorted list (every class keeps its share).
         channels: 3 (RGB) or 1 (grayscale).
         augment: (image, seed) -> image, applied per image (see `ganlib.augment`).
+        cache: keep the decoded images (cropped and resized, before augmentation) in memory after
+            the first epoch, so later epochs read, decode and resize nothing; None caches when they
+            take at most a quarter of the memory available. The batches are the same either way;
+            with `shuffle` and the cache on, the first batch waits until the folder is decoded.
 
     Returns:
         A `tf.data.Dataset` with the class names in `dataset.class_names`.
@@ -764,14 +769,39 @@ def load_folder(
 
     elements = (paths, labels) if with_labels else paths
     dataset = tf.data.Dataset.from_tensor_slices(elements)
-    if shuffle:
-        dataset = dataset.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
-    dataset = map_images(dataset, decode, augment=augment, seed=seed)
+    if cache is None:
+        # Counted twice with shuffling: the shuffle buffer holds a whole epoch beside the cache.
+        cache = _fits_in_memory(len(paths) * height * width * channels * 4 * (1 + shuffle))
+    if cache:
+        # Decoding and resizing every file again each epoch would compete with the step for the CPU.
+        # Files are decoded in order, then shuffled: a shuffle's permutation depends only on its
+        # seed and length, so the batches are those of shuffling the files.
+        dataset = map_images(dataset, decode).cache()
+        if shuffle:
+            dataset = dataset.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
+        if augment is not None:
+            dataset = map_images(dataset, None, augment=augment, seed=seed)
+    else:
+        if shuffle:
+            dataset = dataset.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
+        dataset = map_images(dataset, decode, augment=augment, seed=seed)
     if batch_size is not None:
         dataset = dataset.batch(batch_size, drop_remainder=True)
     dataset = dataset.prefetch(tf.data.AUTOTUNE)
     dataset.class_names = class_names
     return dataset
+
+
+def _fits_in_memory(size_bytes: int) -> bool:
+    """Whether `size_bytes` is at most a quarter of the memory available now (Linux), else False."""
+    try:
+        with open("/proc/meminfo") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return size_bytes <= int(line.split()[1]) * 1024 // 4
+    except OSError:
+        pass
+    return False
 
 
 STAND_IN_KINDS = ("faces", "flowers")
