@@ -46,6 +46,9 @@ class GAN(keras.Model):
       generator forward per step instead of two, but the generator's gradient comes from the
       discriminator before its update.
 
+    Built and compiled in a `tf.distribute` strategy's scope, it trains on every replica with
+    losses averaged over the global batch (see `sample_noise` and docs/performance.md).
+
     Args:
         generator: maps (batch, noise_dim) noise to images in [-1, 1].
         discriminator: maps images to (batch, 1) logits.
