@@ -28,6 +28,7 @@ def test_evaluate_epochs_logs_every_epoch_and_reuses_logged_values(run_dir):
     for record in records:
         assert record["metric"] == "domain_fid" and record["samples"] == SAMPLES
         assert record["extractor"].startswith("domain:fashion_mnist/") and record["seed"] == 0
+        assert record["reference"] == "fashion_mnist test split"
     # Called again (a notebook re-run): the logged values come back and nothing is appended.
     assert metrics.evaluate_epochs(run_dir, "domain_fid", samples=SAMPLES) == values
     assert len(metrics.read_metrics(run_dir)) == 2

@@ -153,7 +153,9 @@ class EpochMetrics(keras.callbacks.Callback):
         for result in results.values():
             log_metric(
                 self.run.directory,
-                result.as_record(epoch, seed=self.seed, source="EpochMetrics"),
+                result.as_record(
+                    epoch, seed=self.seed, reference=self.reference.label, source="EpochMetrics"
+                ),
             )
         if self.verbose:
             values = ", ".join(f"{r.metric} {r.value:.4g}" for r in results.values())
@@ -220,7 +222,7 @@ def evaluate_epochs(
     extractors = {n: reference.extractor_name(get_metric(n).extractor) for n in names}
     values: dict[str, dict[int, float]] = {n: {} for n in names}
     if not recompute and real_images is None:
-        # Values logged against another real set would not compare, so only default-set ones count.
+        # Only values computed alike are reused: same samples, seed, network and real set.
         for record in read_metrics(run.directory):
             name = record.get("metric")
             if (
@@ -229,6 +231,7 @@ def evaluate_epochs(
                 and record.get("samples") == samples
                 and record.get("seed") == seed
                 and record.get("extractor") == extractors[name]
+                and record.get("reference") == reference.label
             ):
                 values[name][record["epoch"]] = float(record["value"])
     latents = draw_latents(samples, preset.noise_dim, preset.noise, seed)
@@ -243,7 +246,10 @@ def evaluate_epochs(
         results = compute_metrics(images, todo, labels=labels, reference=reference)
         for result in results.values():
             values[result.metric][epoch] = result.value
-            log_metric(run.directory, result.as_record(epoch, seed=seed, source="evaluate_epochs"))
+            record = result.as_record(
+                epoch, seed=seed, reference=reference.label, source="evaluate_epochs"
+            )
+            log_metric(run.directory, record)
         if verbose:
             shown = ", ".join(f"{r.metric} {r.value:.4g}" for r in results.values())
             print(f"epoch {epoch}: {shown} ({time.perf_counter() - start:.1f} s)")
@@ -447,7 +453,7 @@ def collapse_alarm(
             samples,
             seed,
             extractor,
-        ):
+        ) and record.get("reference") == f"{domain.name} test split":
             missing_by_epoch[record["epoch"]] = tuple(record.get("missing", ()))
     try:
         history = read_history(run.directory)

@@ -122,6 +122,15 @@ class Reference:
         domain = self.domain.name if self.domain else None
         return f"Reference(domain={domain!r}, real_images={self.real_count()})"
 
+    @property
+    def label(self) -> str:
+        """How metrics.jsonl names the real set: "<domain> test split" or "<N> given images"."""
+        if self._default_real:
+            return f"{self.domain.name} test split"
+        if self._real_images is None:
+            return "none"
+        return f"{self._real_images.shape[0]} given images"
+
     def real_count(self):
         return None if self._real_images is None else self._real_images.shape[0]
 
@@ -356,7 +365,7 @@ def read_metrics(run_dir, metric: str | None = None) -> list[dict]:
 
 @dataclass(frozen=True)
 class MetricSeries:
-    """One metric over the epochs of a run, all computed the same way (samples, extractor, seed)."""
+    """One metric over the epochs of a run, all computed alike (samples, extractor, seed, real set)."""
 
     metric: str
     epochs: tuple[int, ...]
@@ -385,8 +394,9 @@ class MetricSeries:
 def metric_series(run_dir, metric: str) -> MetricSeries:
     """A metric's per-epoch values from metrics.jsonl, as one comparable series.
 
-    Values computed with other sample counts, extractors or seeds do not compare: the series keeps
-    those of the most recent record, and for an epoch logged twice the later value.
+    Values computed with other sample counts, extractors, seeds or real sets do not compare: the
+    series keeps those computed like the most recent record, and for an epoch logged twice the
+    later value.
 
     Args:
         run_dir: the run directory.
@@ -403,13 +413,12 @@ def metric_series(run_dir, metric: str) -> MetricSeries:
             f"ganlib.metrics.evaluate_epochs({str(run_dir)!r}, {metric!r}) or the EpochMetrics "
             "callback."
         )
-    last = records[-1]
-    key = (last["samples"], last["extractor"], last.get("seed"))
-    by_epoch = {
-        int(r["epoch"]): float(r["value"])
-        for r in records
-        if (r["samples"], r["extractor"], r.get("seed")) == key
-    }
+
+    def settings(record):
+        return (record["samples"], record["extractor"], record.get("seed"), record.get("reference"))
+
+    key = settings(records[-1])
+    by_epoch = {int(r["epoch"]): float(r["value"]) for r in records if settings(r) == key}
     epochs = tuple(sorted(by_epoch))
     return MetricSeries(
         metric, epochs, tuple(by_epoch[e] for e in epochs), key[0], key[1], key[2], spec.better
