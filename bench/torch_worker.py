@@ -341,6 +341,8 @@ def make_step(preset, step, generator, discriminator):
 
 def run(spec):
     torch.manual_seed(0)
+    if spec.get("threads"):
+        torch.set_num_threads(spec["threads"])
     preset, generator, discriminator, check = build(spec["dir"])
     preset["batch_size"] = spec.get("batch_size") or preset["batch_size"]
     if preset["cutmix_probability"] > 0:
@@ -366,7 +368,7 @@ def run(spec):
         runs=spec["runs"],
         steps=spec.get("steps"),
         run_seconds=spec["run_seconds"],
-        sync=lambda loss: float(loss),
+        sync=lambda loss: loss.item(),
     )
     return {
         **timing,

@@ -136,7 +136,14 @@ def measure_preset(name, args, work_dir, log):
         if args.torch:
             row["torch"] = worker(
                 "torch_worker.py",
-                {"dir": str(folder), "step": step, "steps": steps, **timing, **common},
+                {
+                    "dir": str(folder),
+                    "step": step,
+                    "steps": steps,
+                    "threads": args.torch_threads,
+                    **timing,
+                    **common,
+                },
                 args.timeout,
             )
             log(f"  {name} {step}: torch done")
@@ -346,7 +353,7 @@ def print_scaling(results, args, out=print):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--presets", nargs="+", default=["all"], help="preset names, 'all' or 'small' (28x28)"
+        "--presets", nargs="+", help="preset names, 'all' (default) or 'small' (the 28x28 ones)"
     )
     parser.add_argument("--steps", nargs="+", default=list(STEPS), choices=STEPS)
     parser.add_argument("--runs", type=int, default=3, help="timed runs (epochs for ganlib)")
@@ -357,6 +364,9 @@ def main(argv=None):
     )
     parser.add_argument("--batch-size", type=int, help="override every preset's batch size")
     parser.add_argument("--no-torch", dest="torch", action="store_false")
+    parser.add_argument(
+        "--torch-threads", type=int, help="PyTorch's intra-op threads (default: its own choice)"
+    )
     parser.add_argument("--no-scaling", dest="scaling", action="store_false")
     parser.add_argument("--scaling-preset", default="stiff_mnist")
     parser.add_argument("--scaling-images", type=int, nargs="+", default=[1024, 4096, 16384])
@@ -368,8 +378,9 @@ def main(argv=None):
         "--smoke", action="store_true", help="two small presets, 2 steps per run, one run"
     )
     args = parser.parse_args(argv)
+    if args.presets is None:
+        args.presets = ["sharma_fashion_mnist", "li_ye_cgan_mnist"] if args.smoke else ["all"]
     if args.smoke:
-        args.presets = ["sharma_fashion_mnist", "li_ye_cgan_mnist"]
         args.runs, args.warmup, args.steps_per_run = 1, 1, 2
         args.scaling_images, args.image_size_images = [256, 512], 256
     names = [p for name in args.presets for p in {"all": PRESETS, "small": SMALL}.get(name, [name])]
@@ -401,10 +412,11 @@ def main(argv=None):
     print(
         f"Training benchmark ({'SMOKE RUN: too few steps for real figures' if args.smoke else 'full'})"
     )
+    torch_info = next((r["torch"] for r in rows if "torch" in r.get("torch", {})), {})
     print(f"machine: {matmul.get('device', platform.processor())}; {os.cpu_count()} logical CPUs")
     print(
         f"software: TensorFlow {matmul.get('tensorflow')}, Keras {matmul.get('keras')}, "
-        f"PyTorch {next((r['torch'].get('torch') for r in rows if 'torch' in r.get('torch', {})), '-')}; "
+        f"PyTorch {torch_info.get('torch', '-')} (intra-op threads: {torch_info.get('threads', '-')}); "
         f"TF_ENABLE_ONEDNN_OPTS={matmul.get('onednn')}"
     )
     print(
