@@ -344,33 +344,23 @@ def make_optimizer(learning_rate, preset: Experiment):
 def build_gan(preset: Experiment) -> GAN:
     """The compiled `GAN` of a preset (a `ConditionalGAN` when it has classes), with fresh weights."""
     generator, discriminator = build_models(preset)
+    common = dict(
+        noise=preset.noise,
+        real_label=preset.real_label,
+        step=preset.step,
+        seed=preset.seed,
+        name=f"{preset.name}_gan",
+    )
     if preset.conditional:
         gan = ConditionalGAN(
             generator,
             discriminator,
             classes=preset.classes,
             l1_lambda=preset.l1_lambda,
-            noise=preset.noise,
-            real_label=preset.real_label,
-            step=preset.step,
-            seed=preset.seed,
-            name=f"{preset.name}_gan",
+            **common,
         )
-        gan.compile(
-            d_optimizer=make_optimizer(preset.d_learning_rate or preset.learning_rate, preset),
-            g_optimizer=make_optimizer(preset.learning_rate, preset),
-        )
-        return gan
-    gan = GAN(
-        generator,
-        discriminator,
-        noise=preset.noise,
-        real_label=preset.real_label,
-        step=preset.step,
-        seed=preset.seed,
-        cutmix_probability=preset.cutmix_probability,
-        name=f"{preset.name}_gan",
-    )
+    else:
+        gan = GAN(generator, discriminator, cutmix_probability=preset.cutmix_probability, **common)
     gan.compile(
         d_optimizer=make_optimizer(preset.d_learning_rate or preset.learning_rate, preset),
         g_optimizer=make_optimizer(preset.learning_rate, preset),

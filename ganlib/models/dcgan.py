@@ -22,23 +22,7 @@ def sharma_fashion_mnist_generator(noise_dim: int = 100, name: str = "sharma_gen
     Returns:
         A `keras.Model` mapping (batch, noise_dim) noise to (batch, 28, 28, 1) images in [-1, 1].
     """
-    noise = keras.Input(shape=(noise_dim,), name="noise")
-    x = layers.Dense(7 * 7 * 128, name="dense")(noise)
-    x = layers.Reshape((7, 7, 128), name="reshape")(x)
-    x = layers.BatchNormalization(name="batch_normalization")(x)
-    for index, (filters, strides) in enumerate(((256, 2), (128, 2), (64, 1))):
-        suffix = f"_{index}" if index else ""
-        x = layers.Conv2DTranspose(
-            filters,
-            4,
-            strides=strides,
-            padding="same",
-            activation="relu",
-            name=f"conv2d_transpose{suffix}",
-        )(x)
-        x = layers.BatchNormalization(name=f"batch_normalization_{index + 1}")(x)
-    image = layers.Conv2D(1, 3, padding="same", activation="tanh", name="conv2d")(x)
-    return keras.Model(noise, image, name=name)
+    return _sharma_generator(noise_dim, (7, 7, 128), ((256, 2), (128, 2), (64, 1)), 1, name)
 
 
 def sharma_fashion_mnist_discriminator(
@@ -92,11 +76,18 @@ def sharma_pretty_face_generator(noise_dim: int = 100, name: str = "sharma_face_
     Returns:
         A `keras.Model` mapping (batch, noise_dim) noise to (batch, 64, 64, 3) images in [-1, 1].
     """
-    noise = keras.Input(shape=(noise_dim,), name="noise")
-    x = layers.Dense(4 * 4 * 1024, name="dense")(noise)
-    x = layers.Reshape((4, 4, 1024), name="reshape")(x)
-    x = layers.BatchNormalization(name="batch_normalization")(x)
     blocks = ((1024, 2), (512, 2), (512, 1), (256, 2), (256, 1), (128, 2), (64, 1))
+    return _sharma_generator(noise_dim, (4, 4, 1024), blocks, 3, name)
+
+
+def _sharma_generator(noise_dim, start_shape, blocks, channels, name):
+    """Both of Sharma's generators: Dense → Reshape → BN, blocks of ConvT(4×4, ReLU) → BN, then
+    Conv2D(3×3, tanh), with the layer names Keras gives the report's models."""
+    noise = keras.Input(shape=(noise_dim,), name="noise")
+    height, width, depth = start_shape
+    x = layers.Dense(height * width * depth, name="dense")(noise)
+    x = layers.Reshape(start_shape, name="reshape")(x)
+    x = layers.BatchNormalization(name="batch_normalization")(x)
     for index, (filters, strides) in enumerate(blocks):
         suffix = f"_{index}" if index else ""
         x = layers.Conv2DTranspose(
@@ -108,7 +99,7 @@ def sharma_pretty_face_generator(noise_dim: int = 100, name: str = "sharma_face_
             name=f"conv2d_transpose{suffix}",
         )(x)
         x = layers.BatchNormalization(name=f"batch_normalization_{index + 1}")(x)
-    image = layers.Conv2D(3, 3, padding="same", activation="tanh", name="conv2d")(x)
+    image = layers.Conv2D(channels, 3, padding="same", activation="tanh", name="conv2d")(x)
     return keras.Model(noise, image, name=name)
 
 
