@@ -328,7 +328,7 @@ def bench_dataset(preset, work_dir):
     Returns:
         (dataset, source): source names the data, with "STAND-IN" when it is not the real set.
     """
-    from ganlib import augment, data
+    from ganlib import data
     from ganlib.training import _dataset_for
 
     try:
@@ -340,20 +340,7 @@ def bench_dataset(preset, work_dir):
     folder = data.write_stand_in_folder(
         Path(work_dir) / "stand_in", count=preset.train_images, image_size=side, kind=kind
     )
-    dataset = data.load(
-        preset.dataset,
-        "train",
-        folder=folder,
-        limit=preset.train_images,
-        batch_size=preset.batch_size,
-        shuffle=True,
-        seed=preset.seed,
-        with_labels=preset.conditional,
-        image_size=preset.image_shape[:2],
-        augment=augment.rotate_and_crop(preset.rotation_degrees, preset.crop_padding)
-        if preset.rotation_degrees or preset.crop_padding
-        else None,
-    )
+    dataset = _dataset_for(preset, folder=folder)[0]
     return dataset, f"STAND-IN {side}x{side} PNGs (no {preset.dataset} on this machine)"
 
 

@@ -400,10 +400,13 @@ class TrainResult:
         return cls(run, None, history, float(sum(history.get("epoch_seconds", []))), images)
 
 
-def _dataset_for(preset: Experiment):
+def _dataset_for(preset: Experiment, folder=None):
+    """The preset's training pipeline and its image count; `folder` overrides a folder dataset's
+    location (the benchmark points it at stand-in images)."""
     dataset = data_module.load(
         preset.dataset,
         "train",
+        folder=folder,
         limit=preset.train_images,
         batch_size=preset.batch_size,
         shuffle=True,
