@@ -33,8 +33,13 @@ def set_parameters(notebook, overrides: dict[str, str]) -> None:
             match = pattern.match(line)
             if match:
                 default = match.group(1).strip()
+                comment = match.group(2).strip().lstrip("#").strip() if match.group(2) else ""
+                # A notebook executed before keeps its first default, not the previous run's value.
+                earlier = re.match(r"this run's; default (.*?)(?: \((.*)\))?$", comment)
+                if earlier:
+                    default, comment = earlier.group(1), earlier.group(2) or ""
                 lines[i] = f"{name} = {value}  # this run's; default {default}" + (
-                    f" ({match.group(2).strip().lstrip('#').strip()})" if match.group(2) else ""
+                    f" ({comment})" if comment else ""
                 )
                 break
         else:

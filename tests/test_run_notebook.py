@@ -1,0 +1,68 @@
+"""tools/run_notebook.py: parameter overrides of committed real-run notebooks."""
+
+import importlib.util
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+TOOL = Path(__file__).resolve().parents[1] / "tools" / "run_notebook.py"
+spec = importlib.util.spec_from_file_location("run_notebook", TOOL)
+run_notebook = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(run_notebook)
+
+
+def notebook(source):
+    return new_notebook(
+        cells=[
+            new_code_cell("import os"),
+            new_code_cell(source, metadata={"tags": ["parameters"]}),
+            new_code_cell("print(EPOCHS)"),
+        ]
+    )
+
+
+def parameters(nb):
+    return nb.cells[1].source.splitlines()
+
+
+def test_override_keeps_the_default_in_a_comment():
+    nb = notebook('DATASET = "mnist"\nEPOCHS = 50  # the report\'s\nSEED = 0')
+    run_notebook.set_parameters(nb, {"EPOCHS": "2", "DATASET": '"fashion_mnist"'})
+    assert parameters(nb) == [
+        'DATASET = "fashion_mnist"  # this run\'s; default "mnist"',
+        "EPOCHS = 2  # this run's; default 50 (the report's)",
+        "SEED = 0",
+    ]
+    assert nb.cells[2].source == "print(EPOCHS)"
+
+
+def test_a_second_override_keeps_the_first_default():
+    nb = notebook("EPOCHS = None  # None: the report's")
+    run_notebook.set_parameters(nb, {"EPOCHS": "2"})
+    run_notebook.set_parameters(nb, {"EPOCHS": "3"})
+    assert parameters(nb) == ["EPOCHS = 3  # this run's; default None (None: the report's)"]
+
+
+def test_unknown_parameter_names_the_known_ones():
+    nb = notebook("EPOCHS = 50\nSEED = 0")
+    with pytest.raises(ValueError, match=r"'EPOCH'.*\['EPOCHS', 'SEED'\]"):
+        run_notebook.set_parameters(nb, {"EPOCH": "2"})
+
+
+def test_a_notebook_without_one_parameters_cell_is_refused():
+    nb = notebook("EPOCHS = 50")
+    nb.cells[1].metadata["tags"] = []
+    with pytest.raises(ValueError, match="found 0"):
+        run_notebook.set_parameters(nb, {"EPOCHS": "2"})
+
+
+def test_bad_argument_is_refused_before_anything_runs(tmp_path, capsys):
+    path = tmp_path / "n.ipynb"
+    nbformat.write(notebook("EPOCHS = 50"), path)
+    before = path.read_bytes()
+    with pytest.raises(SystemExit):
+        run_notebook.main([str(path), "EPOCHS"])
+    assert "expected NAME=VALUE, got 'EPOCHS'" in capsys.readouterr().err
+    assert path.read_bytes() == before
