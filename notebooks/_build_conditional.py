@@ -674,7 +674,7 @@ feature maps, hidden widths 256-512-1024 (G) and 1024-512-256 (D) for the fully 
         code(
             """
 DATASET = "mnist"
-EPOCHS = None  # None: the report's (10 grayscale, 100 RGB)
+EPOCHS = None  # None: the report's (10 grayscale, 100 RGB); a number, or {model: epochs}
 TRAIN_IMAGES = None  # None: all training images
 RUN_ROOT = "../runs/li_ye"
 SEED = 0
@@ -690,8 +690,9 @@ MODELS = {"cgan": "cGANs", "cdcgan": "cDCGANs", "cdcgan2": "cDCGANs2"}
 presets = {}
 for model in MODELS:
     preset = ganlib.get_preset(f"li_ye_{model}_{DATASET}")
+    epochs = EPOCHS.get(model) if isinstance(EPOCHS, dict) else EPOCHS
     preset = dataclasses.replace(
-        preset, epochs=EPOCHS or preset.epochs, train_images=TRAIN_IMAGES, seed=SEED
+        preset, epochs=epochs or preset.epochs, train_images=TRAIN_IMAGES, seed=SEED
     )
     # Quick mode (CI) trains three models in one notebook: one epoch each keeps it in budget.
     presets[model] = dataclasses.replace(ganlib.quick_preset(preset), epochs=1) if QUICK else preset
@@ -701,7 +702,8 @@ if QUICK:
     PROTOCOL_EPOCHS, EVAL_SAMPLES = 1, 100
 RGB = preset.image_shape[-1] == 3
 print(f"mode: {'QUICK (smoke run, not a result)' if QUICK else 'full'}")
-for field in ("dataset", "image_shape", "classes", "noise_dim", "batch_size", "epochs",
+print("epochs:", {MODELS[m]: p.epochs for m, p in presets.items()})
+for field in ("dataset", "image_shape", "classes", "noise_dim", "batch_size",
               "learning_rate", "beta_1", "feature_maps", "train_images", "seed"):
     print(f"{field:>15}: {getattr(preset, field)}")
 """

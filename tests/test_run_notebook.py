@@ -66,3 +66,26 @@ def test_bad_argument_is_refused_before_anything_runs(tmp_path, capsys):
         run_notebook.main([str(path), "EPOCHS"])
     assert "expected NAME=VALUE, got 'EPOCHS'" in capsys.readouterr().err
     assert path.read_bytes() == before
+
+
+def test_tensorflow_log_lines_are_stripped_and_other_stderr_kept():
+    nb = notebook("EPOCHS = 50")
+    nb.cells[0].outputs = [
+        nbformat.v4.new_output(
+            "stream",
+            name="stderr",
+            text="WARNING: All log messages before absl::InitializeLog() is called are written\n"
+            "I0000 00:00:1795470445.976782   15733 port.cc:153] oneDNN custom operations\n",
+        ),
+        nbformat.v4.new_output(
+            "stream",
+            name="stderr",
+            text="E0000 00:00:17 cuda_platform.cc:52] failed call to cuInit\nUserWarning: kept\n",
+        ),
+        nbformat.v4.new_output("stream", name="stdout", text="I0000 stdout is never touched\n"),
+    ]
+    assert run_notebook.strip_tf_logs(nb) == 3
+    assert [o.text for o in nb.cells[0].outputs] == [
+        "UserWarning: kept\n",
+        "I0000 stdout is never touched\n",
+    ]

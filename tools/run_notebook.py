@@ -8,6 +8,8 @@ Python expression, written as is); a name that the cell does not assign is an er
 cannot silently run the defaults. The line keeps a comment saying what the default was. The
 notebook runs from its own folder (relative paths such as `../runs` resolve as in Jupyter), with
 no cell timeout, and is written to `--output` (default: in place) only once every cell has run.
+TensorFlow's C++ start-up log lines (oneDNN, CUDA probing) are removed from the stored outputs;
+`--strip-only` does only that, without executing.
 """
 
 from __future__ import annotations
@@ -50,11 +52,35 @@ def set_parameters(notebook, overrides: dict[str, str]) -> None:
     cells[0].source = "\n".join(lines)
 
 
+# TensorFlow's C++ logging (absl) writes to the kernel's stderr before Python can silence it.
+TF_LOG_LINE = re.compile(r"^(WARNING: All log messages before absl::InitializeLog|[IWE]\d{4} )")
+
+
+def strip_tf_logs(notebook) -> int:
+    """Remove TensorFlow's C++ log lines from stderr outputs; returns how many lines went."""
+    removed = 0
+    for cell in notebook.cells:
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                lines = output.text.splitlines(keepends=True)
+                rest = [line for line in lines if not TF_LOG_LINE.match(line)]
+                removed += len(lines) - len(rest)
+                if not "".join(rest).strip():
+                    continue
+                output.text = "".join(rest)
+            kept.append(output)
+        if "outputs" in cell:
+            cell.outputs = kept
+    return removed
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebook", type=Path)
     parser.add_argument("parameters", nargs="*", metavar="NAME=VALUE")
     parser.add_argument("--output", type=Path, help="where to write it (default: in place)")
+    parser.add_argument("--strip-only", action="store_true", help="only remove TF's log lines")
     args = parser.parse_args(argv)
 
     overrides = {}
@@ -64,12 +90,18 @@ def main(argv=None) -> int:
             parser.error(f"expected NAME=VALUE, got {item!r}")
         overrides[name] = value
     notebook = nbformat.read(args.notebook, as_version=4)
+    output = args.output or args.notebook
+    if args.strip_only:
+        removed = strip_tf_logs(notebook)
+        nbformat.write(notebook, output)
+        print(f"{args.notebook} -> {output}: {removed} TensorFlow log lines removed")
+        return 0
     set_parameters(notebook, overrides)
     start = time.perf_counter()
     ExecutePreprocessor(timeout=None, kernel_name="python3").preprocess(
         notebook, {"metadata": {"path": str(args.notebook.resolve().parent)}}
     )
-    output = args.output or args.notebook
+    strip_tf_logs(notebook)
     output.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, output)
     print(f"{args.notebook} -> {output}: executed in {time.perf_counter() - start:.0f} s")
