@@ -279,7 +279,9 @@ def print_targets(rows, out=print):
         values = [(p, s, v) for p, s, v in values if isinstance(v, (int, float))]
         missed = [f"{p}/{s} {v:.3g}" for p, s, v in values if not passes(v, target)]
         verdict = "met" if values and not missed else ("no figures" if not values else "MISSED")
-        out(f"  {label} {sign} {target}: {verdict}, met in {len(values) - len(missed)}/{len(values)}")
+        out(
+            f"  {label} {sign} {target}: {verdict}, met in {len(values) - len(missed)}/{len(values)}"
+        )
         for miss in missed:
             out(f"      missed: {miss}")
     label = "peak memory of the 28x28 presets, MB"
