@@ -397,7 +397,7 @@ The run card at the top says how this run was made. What the report shows, and w
 - **D loss settles near 0.6** (Fig 3: "around 0.5 probability"). Here: the loss curves and D's mean
   outputs; a D loss that falls towards 0 with D(real) → 1 and D(fake) → 0 means D is winning.
 - **Training time**: 1,670 s for 50 epochs on a GPU. On a 2-core CPU one epoch over 60,000 64×64
-  images takes hours (see `epoch_seconds`), so a CPU run reaches far fewer epochs than the report.
+  images takes about half an hour (see `epoch_seconds`), so a CPU run reaches far fewer epochs.
 
 Committed quick-mode outputs (CI) train on 32 images for 2 epochs: they show that the pipeline runs
 end to end, nothing about quality. The cell below reads this run's own figures against those claims.
