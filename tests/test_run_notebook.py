@@ -89,3 +89,13 @@ def test_tensorflow_log_lines_are_stripped_and_other_stderr_kept():
         "UserWarning: kept\n",
         "I0000 stdout is never touched\n",
     ]
+
+
+def test_strip_only_refuses_parameters_it_would_ignore(tmp_path, capsys):
+    path = tmp_path / "n.ipynb"
+    nbformat.write(notebook("EPOCHS = 50"), path)
+    before = path.read_bytes()
+    with pytest.raises(SystemExit):
+        run_notebook.main([str(path), "EPOCHS=2", "--strip-only"])
+    assert "takes no parameters; got ['EPOCHS=2']" in capsys.readouterr().err
+    assert path.read_bytes() == before

@@ -89,6 +89,10 @@ def main(argv=None) -> int:
         if not sep or not name.isidentifier() or not value:
             parser.error(f"expected NAME=VALUE, got {item!r}")
         overrides[name] = value
+    if args.strip_only and overrides:
+        parser.error(
+            f"--strip-only executes nothing, so it takes no parameters; got {args.parameters}"
+        )
     notebook = nbformat.read(args.notebook, as_version=4)
     output = args.output or args.notebook
     if args.strip_only:
