@@ -280,13 +280,15 @@ def hand_step(preset, generator, discriminator):
     return alternating if preset.step == "alternating" else simultaneous
 
 
-def hand(spec):
+def hand_runner(preset):
+    """A no-argument function running one hand-written step on the next of four in-memory batches.
+
+    It returns the step's losses; `float` of the first waits for the step to finish.
+    """
+    import keras
     import tensorflow as tf
 
     from ganlib.models import build_models
-
-    preset = bench_preset(spec)
-    import keras
 
     keras.utils.set_random_seed(preset.seed)
     generator, discriminator = build_models(preset)
@@ -304,8 +306,13 @@ def hand(spec):
     def step():
         return step_function(*batches[next(counter) % len(batches)])
 
+    return step
+
+
+def hand(spec):
+    preset = bench_preset(spec)
     timing = time_runs(
-        step,
+        hand_runner(preset),
         warmup=spec["warmup"],
         runs=spec["runs"],
         steps=spec.get("steps"),
@@ -359,9 +366,11 @@ class EpochClock:
             def __init__(self):
                 super().__init__()
                 self.begins, self.step_seconds, self.steady = [], [], []
+                self.begins_of_epochs, self.ends = [], []
 
             def on_epoch_begin(self, epoch, logs=None):
                 self.begins.append(time.perf_counter())
+                self.begins_of_epochs.append(self.begins[-1])
 
             def on_train_batch_end(self, batch, logs=None):
                 now = time.perf_counter()
@@ -376,6 +385,7 @@ class EpochClock:
                     self.steady.append((self.last_end - self.first_end) / (self.batches - 1))
                 else:
                     self.steady.append(self.step_seconds[-1])
+                self.ends.append(time.perf_counter())
 
             def on_train_end(self, logs=None):
                 self.begins.append(time.perf_counter())
@@ -466,7 +476,107 @@ def epoch(spec):
     }
 
 
-KINDS = {"matmul": matmul, "export": export, "hand": hand, "ganlib": ganlib_fit, "epoch": epoch}
+def paired(spec):
+    """The hand-written step and ganlib's training in one process, their timed runs interleaved.
+
+    Separate processes of the same step differ by up to ±20 % on this machine (memory placement,
+    threads, a neighbour's load), more than the 5 % the ganlib/hand target allows: only runs taken
+    side by side in one process, alternating, can resolve it. Each round times `steps` hand steps and
+    one ganlib epoch of `steps` batches (`GAN.fit` on `ganlib.data`'s pipeline with the callbacks
+    of `ganlib.train`, writing a real run directory), in alternating order. The ratio of a round
+    compares the steady steps; the per-epoch costs (iterator start, first batch, epoch-end
+    callbacks) are measured apart, for the full-epoch projection.
+    """
+    from ganlib.runs import Run
+    from ganlib.training import _write_snapshot_grid, build_gan, training_callbacks
+
+    preset = bench_preset(spec)
+    step = hand_runner(preset)
+    sync = lambda losses: float(losses[0])  # noqa: E731
+    # Its one run is more warm-up: a process's first seconds of steps run slow.
+    steps = time_runs(
+        step,
+        warmup=spec["warmup"],
+        runs=1,
+        steps=spec.get("steps"),
+        run_seconds=spec["run_seconds"],
+        sync=sync,
+    )["steps"]
+    steps = max(steps, 2)  # the steady time of an epoch runs from its first step's end
+    preset = dataclasses.replace(preset, train_images=steps * preset.batch_size)
+    with tempfile.TemporaryDirectory() as work_dir:
+        dataset, source = bench_dataset(preset, work_dir)
+        steps = int(dataset.cardinality())
+        pipeline = _pipeline_seconds(dataset)
+        gan = build_gan(preset)
+        run = Run.create(Path(work_dir) / "run", preset, overwrite=True)
+        _write_snapshot_grid(run, preset)
+        clock = EpochClock()
+        # The clock goes last, so an epoch's end includes every ganlib callback.
+        callbacks = [*training_callbacks(run, preset), clock]
+        epochs = iter(range(10**6))
+
+        def ganlib_epoch():
+            epoch = next(epochs)
+            gan.fit(
+                dataset,
+                epochs=epoch + 1,
+                initial_epoch=epoch,
+                callbacks=callbacks,
+                verbose=0,
+                shuffle=False,
+            )
+
+        def hand_run():
+            start = time.perf_counter()
+            for _ in range(steps):
+                losses = step()
+            sync(losses)
+            return time.perf_counter() - start
+
+        for _ in range(spec["warmup_epochs"]):
+            ganlib_epoch()
+        hand_seconds, ganlib_index = [], []
+        for round_ in range(spec["rounds"]):
+            order = ("hand", "ganlib") if round_ % 2 == 0 else ("ganlib", "hand")
+            for which in order:
+                if which == "hand":
+                    hand_seconds.append(hand_run())
+                else:
+                    ganlib_epoch()
+                    ganlib_index.append(len(clock.steady) - 1)
+    steady = np.asarray(clock.steady)[ganlib_index]
+    epoch_seconds = (
+        np.asarray(clock.ends)[ganlib_index] - np.asarray(clock.begins_of_epochs)[ganlib_index]
+    )
+    ratios = np.asarray(hand_seconds) / (steady * steps)
+    return {
+        "steps": steps,
+        "rounds": spec["rounds"],
+        "batch_size": preset.batch_size,
+        "source": source,
+        "hand": summarise(hand_seconds, steps, preset.batch_size),
+        "ganlib": {
+            **summarise(list(steady * steps), steps, preset.batch_size),
+            "epoch": summarise(list(epoch_seconds), steps, preset.batch_size),
+            # Whatever an epoch spends besides its steady steps: one per epoch at full size.
+            "per_epoch_seconds": float(np.median(epoch_seconds - steady * steps)),
+            "pipeline_seconds_per_epoch": pipeline,
+        },
+        "ratios": ratios.tolist(),
+        "ratio": float(np.median(ratios)),
+        "peak_mb": peak_rss_mb(),
+    }
+
+
+KINDS = {
+    "matmul": matmul,
+    "export": export,
+    "hand": hand,
+    "paired": paired,
+    "ganlib": ganlib_fit,
+    "epoch": epoch,
+}
 
 
 def main(argv):

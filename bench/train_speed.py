@@ -26,7 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -67,7 +67,7 @@ FULL_IMAGES = {
     "intel_scenes": 14_034,
 }
 TARGETS = {
-    "ganlib / hand-written step": 0.95,
+    "ganlib / hand-written step (full epoch)": 0.95,
     "ganlib / PyTorch eager": 1.3,
     "pipeline + callbacks, % of a full epoch": 5.0,
     "peak memory of the 28x28 presets, MB": 2048,
@@ -104,7 +104,7 @@ def torch_available() -> bool:
 
 
 def measure_preset(name, args, work_dir, log):
-    """Export the networks, then time hand, ganlib and torch for each step algorithm."""
+    """Export the networks, then time hand and ganlib side by side, ganlib alone, and torch."""
     folder = Path(work_dir) / name
     common = {"preset": name, "batch_size": args.batch_size}
     exported = worker("tf_worker.py", {"kind": "export", "dir": str(folder), **common}, 600)
@@ -112,13 +112,21 @@ def measure_preset(name, args, work_dir, log):
     for step in args.steps:
         row = {"preset": name, "step": step, "export": exported}
         timing = {"warmup": args.warmup, "runs": args.runs, "run_seconds": args.run_seconds}
-        row["hand"] = worker(
+        row["paired"] = worker(
             "tf_worker.py",
-            {"kind": "hand", "step": step, "steps": args.steps_per_run, **timing, **common},
+            {
+                "kind": "paired",
+                "step": step,
+                "steps": args.steps_per_run,
+                "rounds": args.rounds,
+                "warmup_epochs": 2,
+                **timing,
+                **common,
+            },
             args.timeout,
         )
-        steps = args.steps_per_run or row["hand"].get("steps") or 2
-        log(f"  {name} {step}: hand done ({steps} steps per run)")
+        steps = args.steps_per_run or row["paired"].get("steps") or 2
+        log(f"  {name} {step}: hand and ganlib side by side done ({steps} steps per run)")
         row["ganlib"] = worker(
             "tf_worker.py",
             {
@@ -132,7 +140,7 @@ def measure_preset(name, args, work_dir, log):
             },
             args.timeout,
         )
-        log(f"  {name} {step}: ganlib done")
+        log(f"  {name} {step}: ganlib alone done")
         if args.torch:
             row["torch"] = worker(
                 "torch_worker.py",
@@ -151,29 +159,49 @@ def measure_preset(name, args, work_dir, log):
     return rows
 
 
+def implementations(row):
+    """(name, result, data) of the rows of the first table: hand and ganlib from the paired run."""
+    paired, alone = row.get("paired", {}), row.get("ganlib", {})
+    side = paired if "hand" in paired else {"hand": paired, "ganlib": paired}
+    out = [
+        ("ganlib", side["ganlib"], paired.get("source", alone.get("source", ""))),
+        ("hand", side["hand"], "in memory"),
+        ("alone", alone, "ganlib in a process of its own"),
+    ]
+    if "torch" in row:
+        out.append(("torch", row["torch"], "in memory"))
+    return out
+
+
 def derive(row, peak_gflops):
     """Ratios, FLOP rates and the full-epoch projection of one (preset, step) row."""
-    hand, fit, torch = row["hand"], row["ganlib"], row.get("torch", {})
+    paired, alone, torch = row.get("paired", {}), row.get("ganlib", {}), row.get("torch", {})
     flops = row["export"].get("flops_per_image", {}).get(row["step"])
     out = {}
-    for key, result in (("hand", hand), ("ganlib", fit), ("torch", torch)):
+    for key, result, _ in implementations(row):
         if "images_per_second" in result and flops:
             gflops = result["images_per_second"] * flops / 1e9
             out[f"{key}_gflops"] = gflops
             out[f"{key}_peak_fraction"] = gflops / peak_gflops if peak_gflops else None
-    if "ms_per_step" in hand and "ms_per_step" in fit:
-        full_steps = max(fit["full_images"] // fit["batch_size"], 1)
-        fixed = fit["in_epoch_fixed_seconds"] + fit["epoch_end_seconds"]
+    if "ratios" in paired and "full_images" in alone:
+        hand, fit = paired["hand"], paired["ganlib"]
+        full_steps = max(alone["full_images"] // paired["batch_size"], 1)
+        fixed = fit["per_epoch_seconds"]
         fit_epoch = full_steps * fit["ms_per_step"] / 1000 + fixed
         hand_epoch = full_steps * hand["ms_per_step"] / 1000
-        out["full_epoch_images"] = full_steps * fit["batch_size"]
+        out["full_epoch_images"] = full_steps * paired["batch_size"]
         out["ganlib_full_epoch_seconds"] = fit_epoch
-        out["ganlib_full_images_per_second"] = full_steps * fit["batch_size"] / fit_epoch
+        out["ganlib_full_images_per_second"] = full_steps * paired["batch_size"] / fit_epoch
         out["ganlib_over_hand"] = hand_epoch / fit_epoch
+        out["steady_ratio"] = paired["ratio"]
+        out["steady_ratio_min"], out["steady_ratio_max"] = (
+            min(paired["ratios"]),
+            max(paired["ratios"]),
+        )
         out["overhead_percent"] = 100 * (1 - hand_epoch / fit_epoch)
         out["fixed_percent"] = 100 * fixed / fit_epoch
         out["pipeline_alone_percent"] = (
-            100 * fit["pipeline_seconds_per_epoch"] / (fit["steps"] * fit["ms_per_step"] / 1000)
+            100 * fit["pipeline_seconds_per_epoch"] / (paired["steps"] * fit["ms_per_step"] / 1000)
         )
         if "images_per_second" in torch:
             out["ganlib_over_torch"] = (
@@ -198,9 +226,11 @@ def _number(value, digits=2, width=7):
 def print_tables(rows, peak, out=print):
     out("")
     out(
-        "Per implementation: img/s of the training step, median of the timed runs (min-max); "
-        "ganlib's is the steady state inside fit's epochs (per-epoch costs are in the next "
-        "table); MB: the process's peak RSS"
+        "Per implementation: img/s of the training step, median of the timed runs (min-max). "
+        "ganlib and hand ran side by side in one process, their runs interleaved; ganlib's is the "
+        "steady state inside fit's epochs (per-epoch costs are in the next table). alone: ganlib "
+        "in a process of its own, as a user runs it (its peak MB is ganlib's memory). peak MB: "
+        "the process's peak RSS (the side-by-side process holds both, so it is not shown)"
     )
     header = (
         f"{'preset':22} {'step':12} {'impl':6} {'img/s (min-max)':>26} {'ms/step':>8} "
@@ -210,43 +240,47 @@ def print_tables(rows, peak, out=print):
     out("-" * len(header))
     for row in rows:
         derived = row["derived"]
-        for key in ("ganlib", "hand", "torch"):
-            if key not in row:
-                continue
-            result = row[key]
-            data = {"ganlib": result.get("source", ""), "hand": "in memory", "torch": "in memory"}
+        for key, result, data in implementations(row):
             fraction = derived.get(f"{key}_peak_fraction")
+            memory = result.get("peak_mb") if key in ("alone", "torch") else None
             out(
                 f"{row['preset']:22} {row['step']:12} {key:6} {_rate(result):>26} "
-                f"{_number(result.get('ms_per_step'), 1, 8)} {_number(result.get('peak_mb'), 0, 8)} "
+                f"{_number(result.get('ms_per_step'), 1, 8)} {_number(memory, 0, 8)} "
                 f"{_number(derived.get(f'{key}_gflops'), 1, 8)} "
-                f"{_number(100 * fraction if fraction else None, 1, 7)}  {data[key]}"
+                f"{_number(100 * fraction if fraction else None, 1, 7)}  {data}"
             )
     out("")
     out(
-        "ganlib on one full epoch of the preset's data, projected from its measured steady ms/step "
-        "and per-epoch costs (iterator start, first batch, epoch-end callbacks); outside-step % = "
-        "1 - hand/ganlib, i.e. pipeline, callbacks and fit's loop; pipeline alone % = reading "
-        "the data with no training, against the steps' time"
+        "ganlib against hand, side by side: steady = hand's time over ganlib's steady time for "
+        "the same steps, median of the rounds (min-max); full epoch = the same ratio on one "
+        "full epoch of the preset's data, projected from the steady steps plus ganlib's measured "
+        "per-epoch costs (iterator start, first batch, epoch-end callbacks); outside-step % = "
+        "1 - full-epoch ratio; pipeline alone % = reading the data with no training, against "
+        "the steps' time"
     )
     header = (
-        f"{'preset':22} {'step':12} {'images':>7} {'ganlib s/epoch':>14} {'ganlib/hand':>11} "
-        f"{'ganlib/torch':>12} {'outside-step %':>14} {'pipeline alone %':>16} "
-        f"{'per-epoch s':>11} {'epoch-end s':>11}"
+        f"{'preset':22} {'step':12} {'images':>7} {'s/epoch':>8} {'steady (min-max)':>20} "
+        f"{'full epoch':>10} {'ganlib/torch':>12} {'outside-step %':>14} "
+        f"{'pipeline alone %':>16} {'per-epoch s':>11}"
     )
     out(header)
     out("-" * len(header))
     for row in rows:
-        derived, fit = row["derived"], row["ganlib"]
+        derived, fit = row["derived"], row.get("paired", {}).get("ganlib", {})
+        steady = (
+            f"{derived['steady_ratio']:.3f} ({derived['steady_ratio_min']:.3f}-"
+            f"{derived['steady_ratio_max']:.3f})"
+            if "steady_ratio" in derived
+            else (row.get("paired", {}).get("error") or "-")[:20]
+        )
         out(
             f"{row['preset']:22} {row['step']:12} {derived.get('full_epoch_images', '-'):>7} "
-            f"{_number(derived.get('ganlib_full_epoch_seconds'), 1, 14)} "
-            f"{_number(derived.get('ganlib_over_hand'), 3, 11)} "
+            f"{_number(derived.get('ganlib_full_epoch_seconds'), 1, 8)} {steady:>20} "
+            f"{_number(derived.get('ganlib_over_hand'), 3, 10)} "
             f"{_number(derived.get('ganlib_over_torch'), 3, 12)} "
             f"{_number(derived.get('overhead_percent'), 2, 14)} "
             f"{_number(derived.get('pipeline_alone_percent'), 2, 16)} "
-            f"{_number(fit.get('in_epoch_fixed_seconds'), 2, 11)} "
-            f"{_number(fit.get('epoch_end_seconds'), 2, 11)}"
+            f"{_number(fit.get('per_epoch_seconds'), 2, 11)}"
         )
     port = [
         (row["preset"], row["torch"]["check"])
@@ -269,7 +303,7 @@ def print_targets(rows, out=print):
     out("")
     out("Targets (read from the figures above)")
     checks = [
-        ("ganlib / hand-written step", "ganlib_over_hand", lambda v, t: v >= t, ">="),
+        ("ganlib / hand-written step (full epoch)", "ganlib_over_hand", lambda v, t: v >= t, ">="),
         ("ganlib / PyTorch eager", "ganlib_over_torch", lambda v, t: v >= t, ">="),
         ("pipeline + callbacks, % of a full epoch", "overhead_percent", lambda v, t: v <= t, "<="),
     ]
@@ -279,9 +313,7 @@ def print_targets(rows, out=print):
         values = [(p, s, v) for p, s, v in values if isinstance(v, (int, float))]
         missed = [f"{p}/{s} {v:.3g}" for p, s, v in values if not passes(v, target)]
         verdict = "met" if values and not missed else ("no figures" if not values else "MISSED")
-        out(
-            f"  {label} {sign} {target}: {verdict}, met in {len(values) - len(missed)}/{len(values)}"
-        )
+        out(f"  {label} {sign} {target}: {verdict} ({len(values) - len(missed)} of {len(values)})")
         for miss in missed:
             out(f"      missed: {miss}")
     label = "peak memory of the 28x28 presets, MB"
@@ -292,7 +324,7 @@ def print_targets(rows, out=print):
     ]
     missed = [f"{p}/{s} {v:.0f}" for p, s, v in small if v >= TARGETS[label]]
     verdict = "no figures" if not small else ("met" if not missed else "MISSED")
-    out(f"  {label} < {TARGETS[label]}: {verdict}, met in {len(small) - len(missed)}/{len(small)}")
+    out(f"  {label} < {TARGETS[label]}: {verdict} ({len(small) - len(missed)} of {len(small)})")
     for miss in missed:
         out(f"      missed: {miss}")
 
@@ -316,11 +348,9 @@ def measure_scaling(args, log):
     return results
 
 
-def print_scaling(results, args, out=print):
+def print_scaling(results, preset, out=print):
     out("")
-    out(
-        f"Epoch time against the number of images ({args.scaling_preset}, one epoch after a warm-up one)"
-    )
+    out(f"Epoch time against the number of images ({preset}, one epoch after a warm-up one)")
     out(f"{'images':>8} {'s/epoch':>9} {'ms/image':>9} {'x first':>8}  data")
     first = None
     for result in results["images"]:
@@ -334,9 +364,7 @@ def print_scaling(results, args, out=print):
             f"{result['epoch_seconds'] / (first * result['images'] / 1000):>8.2f}  {result['source']}"
         )
     out("")
-    out(
-        f"Epoch time against the image size ({args.scaling_preset} networks at each size, MNIST resized)"
-    )
+    out(f"Epoch time against the image size ({preset} networks at each size, MNIST resized)")
     out(f"{'size':>9} {'images':>7} {'s/epoch':>9} {'x 28x28':>8} {'pixels x':>9}  peak MB")
     base = None
     for result in results["sides"]:
@@ -352,6 +380,54 @@ def print_scaling(results, args, out=print):
         )
 
 
+def cpu_seconds():
+    """(busy CPU seconds of the whole machine, CPU seconds of this process and its finished
+    children), or None where /proc/stat is missing."""
+    try:
+        with open("/proc/stat") as handle:
+            values = [int(v) for v in handle.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    busy = sum(values) - values[3] - values[4]  # all but idle and iowait
+    ours = sum(
+        getattr(resource.getrusage(who), field)
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        for field in ("ru_utime", "ru_stime")
+    )
+    return busy / os.sysconf("SC_CLK_TCK"), ours
+
+
+def report(data, out=print):
+    """Print the benchmark's tables from its figures (as saved by --json)."""
+    meta, matmul, rows = data["meta"], data["matmul"], data["rows"]
+    peak = matmul.get("gflops")
+    out(
+        f"Training benchmark ({'SMOKE RUN: too few steps for real figures' if meta['smoke'] else 'full'})"
+    )
+    torch_info = next((r["torch"] for r in rows if "torch" in r.get("torch", {})), {})
+    out(f"machine: {matmul.get('device', '-')}; {meta['cpus']} logical CPUs")
+    out(
+        f"software: TensorFlow {matmul.get('tensorflow')}, Keras {matmul.get('keras')}, "
+        f"PyTorch {torch_info.get('torch', '-')} (intra-op threads: {torch_info.get('threads', '-')}); "
+        f"TF_ENABLE_ONEDNN_OPTS={matmul.get('onednn')}"
+    )
+    out(f"GANLIB_DATA_DIR={meta['data_dir']}")
+    out(f"float32 matmul peak: {_number(peak, 1, 0)} GFLOP/s {matmul.get('per_size', '')}")
+    other = meta.get("other_cores")
+    busy = meta["load_before"] > 0.5 * meta["cpus"] or (other is not None and other > 0.1)
+    out(
+        f"load average before: {meta['load_before']:.2f}; other processes used "
+        f"{_number(other, 2, 0)} cores on average during the run"
+        + ("  (a busy machine: these timings are not valid)" if busy else "")
+    )
+    out(f"command: {meta['command']}")
+    out(f"wall time: {meta['wall_seconds'] / 60:.1f} min")
+    print_tables(rows, peak, out=out)
+    print_targets(rows, out=out)
+    if data.get("scaling") is not None:
+        print_scaling(data["scaling"], meta["scaling_preset"], out=out)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -359,6 +435,9 @@ def main(argv=None):
     )
     parser.add_argument("--steps", nargs="+", default=list(STEPS), choices=STEPS)
     parser.add_argument("--runs", type=int, default=3, help="timed runs (epochs for ganlib)")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="interleaved rounds of hand and ganlib side by side"
+    )
     parser.add_argument("--warmup", type=int, default=2, help="warm-up steps of hand and torch")
     parser.add_argument("--run-seconds", type=float, default=5.0, help="target length of a run")
     parser.add_argument(
@@ -379,11 +458,17 @@ def main(argv=None):
     parser.add_argument(
         "--smoke", action="store_true", help="two small presets, 2 steps per run, one run"
     )
+    parser.add_argument(
+        "--report", metavar="JSON", help="print the tables of a saved --json run, measuring nothing"
+    )
     args = parser.parse_args(argv)
+    if args.report:
+        report(json.loads(Path(args.report).read_text()))
+        return 0
     if args.presets is None:
         args.presets = ["sharma_fashion_mnist", "li_ye_cgan_mnist"] if args.smoke else ["all"]
     if args.smoke:
-        args.runs, args.warmup, args.steps_per_run = 1, 1, 2
+        args.runs, args.rounds, args.warmup, args.steps_per_run = 1, 2, 1, 2
         args.scaling_images, args.image_size_images = [256, 512], 256
     names = [p for name in args.presets for p in {"all": PRESETS, "small": SMALL}.get(name, [name])]
     if args.torch and not torch_available():
@@ -393,7 +478,7 @@ def main(argv=None):
     def log(message):
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
-    started = time.time()
+    started, cpu_before = time.time(), cpu_seconds()
     load_before = os.getloadavg()
     matmul = worker(
         "tf_worker.py",
@@ -409,42 +494,25 @@ def main(argv=None):
                 row["derived"] = derive(row, peak)
                 rows.append(row)
     scaled = measure_scaling(args, log) if args.scaling else None
-    load_after = os.getloadavg()
-
-    print(
-        f"Training benchmark ({'SMOKE RUN: too few steps for real figures' if args.smoke else 'full'})"
-    )
-    torch_info = next((r["torch"] for r in rows if "torch" in r.get("torch", {})), {})
-    print(f"machine: {matmul.get('device', platform.processor())}; {os.cpu_count()} logical CPUs")
-    print(
-        f"software: TensorFlow {matmul.get('tensorflow')}, Keras {matmul.get('keras')}, "
-        f"PyTorch {torch_info.get('torch', '-')} (intra-op threads: {torch_info.get('threads', '-')}); "
-        f"TF_ENABLE_ONEDNN_OPTS={matmul.get('onednn')}"
-    )
-    print(
-        f"GANLIB_DATA_DIR={os.environ.get('GANLIB_DATA_DIR', '(unset: data/ only, else download)')}"
-    )
-    print(f"float32 matmul peak: {_number(peak, 1, 0)} GFLOP/s {matmul.get('per_size', '')}")
-    print(
-        f"load average before/after: {load_before[0]:.2f}/{load_after[0]:.2f}"
-        + (
-            "  (a busy machine: these timings are not valid)"
-            if max(load_before[0], load_after[0]) > 0.5 * (os.cpu_count() or 1)
-            else ""
-        )
-    )
-    print(
-        f"command: python bench/train_speed.py {' '.join(argv if argv is not None else sys.argv[1:])}"
-    )
-    print(f"wall time: {(time.time() - started) / 60:.1f} min")
-    print_tables(rows, peak)
-    print_targets(rows)
-    if scaled is not None:
-        print_scaling(scaled, args)
+    cpu_after, wall = cpu_seconds(), time.time() - started
+    meta = {
+        "smoke": args.smoke,
+        "command": "python bench/train_speed.py "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "cpus": os.cpu_count(),
+        "data_dir": os.environ.get("GANLIB_DATA_DIR", "(unset: data/ only, else download)"),
+        "load_before": load_before[0],
+        "wall_seconds": wall,
+        # CPU the machine spent beyond this benchmark and its workers, in cores on average.
+        "other_cores": None
+        if cpu_before is None or cpu_after is None
+        else ((cpu_after[0] - cpu_before[0]) - (cpu_after[1] - cpu_before[1])) / wall,
+        "scaling_preset": args.scaling_preset,
+    }
+    data = {"meta": meta, "matmul": matmul, "rows": rows, "scaling": scaled}
+    report(data)
     if args.json:
-        Path(args.json).write_text(
-            json.dumps({"matmul": matmul, "rows": rows, "scaling": scaled}, indent=1)
-        )
+        Path(args.json).write_text(json.dumps(data, indent=1))
     return 0
 
 

@@ -420,6 +420,22 @@ def _dataset_for(preset: Experiment, folder=None):
     return dataset, int(dataset.cardinality()) * preset.batch_size
 
 
+def training_callbacks(run: Run, preset: Experiment, *, initial_epoch: int = 0, extra=()) -> list:
+    """The callbacks `train` gives `fit`, in their order, with `extra` before the training state.
+
+    The second is the `StopOnDivergence`, whose `diverged` tells whether training stopped early.
+    """
+    return [
+        EpochTimer(),
+        StopOnDivergence(),
+        Snapshots(run, columns=preset.snapshot_grid[1]),
+        GeneratorCheckpoints(run),
+        HistoryLogger(run, initial_epoch=initial_epoch),
+        *extra,
+        TrainingState(run),  # last: it vouches that the epoch's files are all written
+    ]
+
+
 def train(
     preset: Experiment | str,
     run_dir,
@@ -514,16 +530,8 @@ def train(
             load_training_state(gan, run)
     if done:
         print(f"Resuming {run.directory} after epoch {done} of {preset.epochs}.")
-    stop = StopOnDivergence()
-    all_callbacks = [
-        EpochTimer(),
-        stop,
-        Snapshots(run, columns=preset.snapshot_grid[1]),
-        GeneratorCheckpoints(run),
-        HistoryLogger(run, initial_epoch=done or 0),
-        *callbacks,
-        TrainingState(run),  # last: it vouches that the epoch's files are all written
-    ]
+    all_callbacks = training_callbacks(run, preset, initial_epoch=done or 0, extra=callbacks)
+    stop = all_callbacks[1]
     start = time.perf_counter()
     history = gan.fit(
         dataset,
