@@ -414,7 +414,9 @@ def report(data, out=print):
     out(f"GANLIB_DATA_DIR={meta['data_dir']}")
     out(f"float32 matmul peak: {_number(peak, 1, 0)} GFLOP/s {matmul.get('per_size', '')}")
     other = meta.get("other_cores")
-    busy = meta["load_before"] > 0.5 * meta["cpus"] or (other is not None and other > 0.1)
+    # The load average trails by minutes (a job that just ended still counts), so it decides only
+    # where /proc/stat cannot say what other processes took during the run.
+    busy = other > 0.1 if other is not None else meta["load_before"] > 0.5 * meta["cpus"]
     out(
         f"load average before: {meta['load_before']:.2f}; other processes used "
         f"{_number(other, 2, 0)} cores on average during the run"
