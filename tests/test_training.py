@@ -8,7 +8,7 @@ import pytest
 import ganlib
 from ganlib.callbacks import render_snapshot
 from ganlib.plotting import read_png
-from ganlib.training import GAN, build_gan, make_optimizer
+from ganlib.training import GAN, RunningMeans, build_gan, make_optimizer
 
 HISTORY_KEYS = {"d_loss", "g_loss", "d_real", "d_fake", "epoch_seconds"}
 
@@ -184,3 +184,16 @@ def test_run_card_of_a_stopped_run_sums_its_completed_epochs(trained_run, tmp_pa
     shutil.copytree(trained_run.run.directory, copy)
     (copy / "run_card.json").unlink()  # as when a run is killed before it ends
     assert "over the completed epochs (the run was stopped early)" in ganlib.runs.run_card(copy)
+
+
+def test_running_means_average_each_scalar_over_the_steps():
+    means = RunningMeans(("d_loss", "g_loss"))
+    assert {k: float(v) for k, v in means.result().items()} == {"d_loss": 0.0, "g_loss": 0.0}
+    for d, g in ((1.0, 4.0), (2.0, 5.0), (6.0, 0.0)):
+        means.update_state({"d_loss": d, "g_loss": g})
+    result = {k: float(v) for k, v in means.result().items()}
+    assert result == pytest.approx({"d_loss": 3.0, "g_loss": 3.0})
+    means.reset_state()
+    assert float(means.result()["d_loss"]) == 0.0
+    with pytest.raises(ValueError, match="g_loss"):
+        means.update_state({"d_loss": 1.0})
