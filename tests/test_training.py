@@ -197,4 +197,3 @@ def test_running_means_average_each_scalar_over_the_steps():
     assert float(means.result()["d_loss"]) == 0.0
     with pytest.raises(ValueError, match="g_loss"):
         means.update_state({"d_loss": 1.0})
-
