@@ -393,6 +393,7 @@ def build_gan(preset: Experiment) -> GAN:
     gan.compile(
         d_optimizer=make_optimizer(preset.d_learning_rate or preset.learning_rate, preset),
         g_optimizer=make_optimizer(preset.learning_rate, preset),
+        steps_per_execution=preset.steps_per_execution,
     )
     return gan
 

@@ -197,3 +197,26 @@ def test_running_means_average_each_scalar_over_the_steps():
     assert float(means.result()["d_loss"]) == 0.0
     with pytest.raises(ValueError, match="g_loss"):
         means.update_state({"d_loss": 1.0})
+
+
+def test_steps_per_execution_changes_the_speed_not_the_training(tiny_preset, tmp_path):
+    # A process's first training run differs slightly from the later ones (TensorFlow's first
+    # graph optimisation), so a throwaway run comes first and the two compared are both later.
+    ganlib.train(dataclasses.replace(tiny_preset, epochs=1), tmp_path / "first", verbose=0)
+    results = {}
+    # 2 steps per epoch: 3 steps per execution also covers Keras' partial last execution.
+    for value in (1, 3):
+        preset = dataclasses.replace(tiny_preset, epochs=2, steps_per_execution=value)
+        results[value] = ganlib.train(preset, tmp_path / str(value), verbose=0)
+    one, three = results[1], results[3]
+    for key in ("d_loss", "g_loss", "d_real", "d_fake"):
+        np.testing.assert_allclose(three.history[key], one.history[key], rtol=1e-6)
+    for a, b in zip(one.gan.generator.get_weights(), three.gan.generator.get_weights()):
+        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-7)
+    # Not part of the experiment: a run resumes under another value.
+    assert dataclasses.replace(tiny_preset, steps_per_execution=8) == tiny_preset
+
+
+def test_steps_per_execution_must_be_a_positive_integer(tiny_preset):
+    with pytest.raises(ValueError, match="steps_per_execution must be a positive integer.*0"):
+        dataclasses.replace(tiny_preset, steps_per_execution=0)
