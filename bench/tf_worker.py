@@ -354,7 +354,8 @@ def bench_dataset(preset, work_dir):
 class EpochClock:
     """Times `fit`'s epochs: whole (start to the next one's start), and their steady steps.
 
-    An epoch's steady per-step time runs from the end of its first step to the end of its last;
+    An epoch's steady per-step time runs from the end of its first step (of its first execution,
+    with `steps_per_execution`) to the end of its last;
     what the epoch spends besides (starting the data iterator, the first batch, callbacks at its
     end) is a fixed cost per epoch, which a full-size epoch spreads over many more steps.
     """
@@ -371,18 +372,21 @@ class EpochClock:
             def on_epoch_begin(self, epoch, logs=None):
                 self.begins.append(time.perf_counter())
                 self.begins_of_epochs.append(self.begins[-1])
+                self.first = None
 
             def on_train_batch_end(self, batch, logs=None):
+                # With steps_per_execution = k, Keras calls this after every k-th step only.
                 now = time.perf_counter()
-                if batch == 0:
-                    self.first_end = now
-                self.last_end, self.batches = now, batch + 1
+                if self.first is None:
+                    self.first = (batch, now)
+                self.last = (batch, now)
 
             def on_epoch_end(self, epoch, logs=None):
                 # EpochTimer (first in ganlib's list) measured the epoch up to its last step.
                 self.step_seconds.append(float(logs["epoch_seconds"]))
-                if self.batches > 1:
-                    self.steady.append((self.last_end - self.first_end) / (self.batches - 1))
+                (first_batch, first_end), (last_batch, last_end) = self.first, self.last
+                if last_batch > first_batch:
+                    self.steady.append((last_end - first_end) / (last_batch - first_batch))
                 else:
                     self.steady.append(self.step_seconds[-1])
                 self.ends.append(time.perf_counter())
