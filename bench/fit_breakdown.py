@@ -11,6 +11,7 @@ In one process, interleaved round by round, it times the same number of steps of
              callbacks (adds the data pipeline and the callbacks);
 - train_spe: as train, compiled with Keras' `steps_per_execution=8` (runs 8 steps per call of
              the training function, so the per-step Python loop is paid once per 8 steps).
+             The other fit variants run one step per call, whatever the preset sets.
 
 fit variants are timed on their steady steps (from the first batch's end to the last's), so
 fixed per-epoch costs are left out; `train_speed.py` measures those.
@@ -24,14 +25,22 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import statistics
 import sys
 import tempfile
-import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
-from tf_worker import bench_dataset, bench_preset, hand_step
+from tf_worker import (
+    bench_dataset,
+    bench_preset,
+    epoch_trainer,
+    hand_runner,
+    run_callbacks,
+    timed_steps,
+)
 
 import ganlib  # noqa: F401  (sets TensorFlow's environment before TF loads)
 
@@ -47,12 +56,9 @@ def main(argv=None):
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
     args = parser.parse_args(argv)
 
-    import keras
     import tensorflow as tf
 
-    from ganlib.models import build_models
-    from ganlib.runs import Run
-    from ganlib.training import _write_snapshot_grid, build_gan, training_callbacks
+    from ganlib.training import build_gan
 
     preset = bench_preset({"preset": args.preset, "step": args.step})
     preset = dataclasses.replace(preset, train_images=args.steps * preset.batch_size)
@@ -68,61 +74,34 @@ def main(argv=None):
     ]
     work = tempfile.mkdtemp()
 
-    class Steady(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.first = None
-
-        def on_train_batch_end(self, batch, logs=None):
-            now = time.perf_counter()
-            if self.first is None:
-                self.first, self.first_batch = now, batch
-            self.last, self.last_batch = now, batch
-
-        def seconds(self):
-            per_step = (self.last - self.first) / (self.last_batch - self.first_batch)
-            return per_step * steps
-
-    def batch(i):
-        return (images[i % 4], labels[i % 4]) if preset.conditional else images[i % 4]
-
-    def timed_loop(function, sync):
-        def run():
-            start = time.perf_counter()
-            for i in range(steps):
-                result = function(i)
-            sync(result)
-            return time.perf_counter() - start
-
-        return run
-
-    def fitted(gan, dataset, callbacks):
-        clock = Steady()
-        callbacks = [*callbacks, clock]
-        epochs = iter(range(10**6))
+    def fitted(gan, dataset, callbacks=()):
+        train_epoch, clock = epoch_trainer(gan, dataset, callbacks, steps_per_epoch=steps)
 
         def run():
-            epoch = next(epochs)
-            gan.fit(
-                dataset,
-                epochs=epoch + 1,
-                initial_epoch=epoch,
-                steps_per_epoch=steps,
-                callbacks=callbacks,
-                verbose=0,
-                shuffle=False,
-            )
-            return clock.seconds()
+            train_epoch()
+            return clock.steady[-1] * steps
 
         return run
 
     def make(variant):
         if variant == "hand":
-            step = hand_step(preset, *build_models(preset))
-            return timed_loop(lambda i: step(images[i % 4], labels[i % 4]), lambda r: float(r[0]))
+            return partial(timed_steps, hand_runner(preset), steps, lambda r: float(r[0]))
         gan = build_gan(preset)
+        # Whatever the preset sets (8 for the li_ye cGAN), fit and train run one step per call.
+        gan.compile(
+            d_optimizer=gan.d_optimizer,
+            g_optimizer=gan.g_optimizer,
+            steps_per_execution=8 if variant == "train_spe" else 1,
+        )
         if variant == "step":
             step = tf.function(gan.train_step)
-            return timed_loop(lambda i: step(batch(i)), lambda r: float(r["d_loss"]))
+            count = itertools.count()
+
+            def next_step():
+                i = next(count) % 4
+                return step((images[i], labels[i]) if preset.conditional else images[i])
+
+            return partial(timed_steps, next_step, steps, lambda r: float(r["d_loss"]))
         if variant == "fit":
             elements = (
                 (tf.concat(images, 0), tf.concat(labels, 0))
@@ -131,15 +110,9 @@ def main(argv=None):
             )
             dataset = tf.data.Dataset.from_tensor_slices(elements)
             dataset = dataset.batch(preset.batch_size, drop_remainder=True).repeat().prefetch(2)
-            return fitted(gan, dataset, [])
-        if variant == "train_spe":
-            gan.compile(
-                d_optimizer=gan.d_optimizer, g_optimizer=gan.g_optimizer, steps_per_execution=8
-            )
+            return fitted(gan, dataset)
         dataset, _ = bench_dataset(preset, work)
-        run = Run.create(Path(work) / variant, preset, overwrite=True)
-        _write_snapshot_grid(run, preset)
-        return fitted(gan, dataset, training_callbacks(run, preset))
+        return fitted(gan, dataset, run_callbacks(preset, Path(work) / variant))
 
     runs = {variant: make(variant) for variant in args.variants}
     for run in runs.values():  # tracing, then a warm run

@@ -382,8 +382,10 @@ class EpochClock:
                 self.last = (batch, now)
 
             def on_epoch_end(self, epoch, logs=None):
-                # EpochTimer (first in ganlib's list) measured the epoch up to its last step.
-                self.step_seconds.append(float(logs["epoch_seconds"]))
+                # EpochTimer (first in ganlib's list) measured the epoch up to its last step;
+                # without ganlib's callbacks, this clock's own reading stands in.
+                seconds = logs.get("epoch_seconds", time.perf_counter() - self.begins[-1])
+                self.step_seconds.append(float(seconds))
                 (first_batch, first_end), (last_batch, last_end) = self.first, self.last
                 if last_batch > first_batch:
                     self.steady.append((last_end - first_end) / (last_batch - first_batch))
@@ -480,6 +482,49 @@ def epoch(spec):
     }
 
 
+def timed_steps(step, steps: int, sync) -> float:
+    """Seconds for `steps` calls of `step()`, until `sync` has the last one's result."""
+    start = time.perf_counter()
+    for _ in range(steps):
+        result = step()
+    sync(result)
+    return time.perf_counter() - start
+
+
+def run_callbacks(preset, directory):
+    """`ganlib.train`'s callbacks for a new run of `preset` written to `directory`."""
+    from ganlib.runs import Run
+    from ganlib.training import _write_snapshot_grid, training_callbacks
+
+    run = Run.create(directory, preset, overwrite=True)
+    _write_snapshot_grid(run, preset)
+    return training_callbacks(run, preset)
+
+
+def epoch_trainer(gan, dataset, callbacks=(), steps_per_epoch=None):
+    """(train_epoch, clock): each call of train_epoch() runs `fit` for one more epoch.
+
+    The `EpochClock` goes after `callbacks`, so an epoch's end includes every one of them.
+    """
+    clock = EpochClock()
+    callbacks = [*callbacks, clock]
+    epochs = iter(range(10**6))
+
+    def train_epoch():
+        epoch = next(epochs)
+        gan.fit(
+            dataset,
+            epochs=epoch + 1,
+            initial_epoch=epoch,
+            steps_per_epoch=steps_per_epoch,
+            callbacks=callbacks,
+            verbose=0,
+            shuffle=False,
+        )
+
+    return train_epoch, clock
+
+
 def paired(spec):
     """The hand-written step and ganlib's training in one process, their timed runs interleaved.
 
@@ -491,8 +536,7 @@ def paired(spec):
     compares the steady steps; the per-epoch costs (iterator start, first batch, epoch-end
     callbacks) are measured apart, for the full-epoch projection.
     """
-    from ganlib.runs import Run
-    from ganlib.training import _write_snapshot_grid, build_gan, training_callbacks
+    from ganlib.training import build_gan
 
     preset = bench_preset(spec)
     step = hand_runner(preset)
@@ -506,38 +550,16 @@ def paired(spec):
         run_seconds=spec["run_seconds"],
         sync=sync,
     )["steps"]
-    steps = max(steps, 2)  # the steady time of an epoch runs from its first step's end
+    # The steady time of an epoch runs from the end of its first execution to the end of its last.
+    steps = max(steps, 2 * preset.steps_per_execution)
     preset = dataclasses.replace(preset, train_images=steps * preset.batch_size)
     with tempfile.TemporaryDirectory() as work_dir:
         dataset, source = bench_dataset(preset, work_dir)
         steps = int(dataset.cardinality())
         pipeline = _pipeline_seconds(dataset)
-        gan = build_gan(preset)
-        run = Run.create(Path(work_dir) / "run", preset, overwrite=True)
-        _write_snapshot_grid(run, preset)
-        clock = EpochClock()
-        # The clock goes last, so an epoch's end includes every ganlib callback.
-        callbacks = [*training_callbacks(run, preset), clock]
-        epochs = iter(range(10**6))
-
-        def ganlib_epoch():
-            epoch = next(epochs)
-            gan.fit(
-                dataset,
-                epochs=epoch + 1,
-                initial_epoch=epoch,
-                callbacks=callbacks,
-                verbose=0,
-                shuffle=False,
-            )
-
-        def hand_run():
-            start = time.perf_counter()
-            for _ in range(steps):
-                losses = step()
-            sync(losses)
-            return time.perf_counter() - start
-
+        ganlib_epoch, clock = epoch_trainer(
+            build_gan(preset), dataset, run_callbacks(preset, Path(work_dir) / "run")
+        )
         for _ in range(spec["warmup_epochs"]):
             ganlib_epoch()
         hand_seconds, ganlib_index = [], []
@@ -545,7 +567,7 @@ def paired(spec):
             order = ("hand", "ganlib") if round_ % 2 == 0 else ("ganlib", "hand")
             for which in order:
                 if which == "hand":
-                    hand_seconds.append(hand_run())
+                    hand_seconds.append(timed_steps(step, steps, sync))
                 else:
                     ganlib_epoch()
                     ganlib_index.append(len(clock.steady) - 1)
