@@ -7,8 +7,9 @@ measurement warms up another's caches. Kinds:
 - "matmul": float32 matmul GFLOP/s (the peak the training figures are compared with).
 - "export": the preset's two networks as a plan PyTorch can rebuild (`torch_worker.py`), their
   weights and reference outputs, and the model FLOPs of one training step.
-- "hand": a plain hand-written `tf.function` step of the same algorithm as `GAN` /
-  `ConditionalGAN`, on batches held in memory.
+- "paired": a plain hand-written `tf.function` step of the same algorithm as `GAN` /
+  `ConditionalGAN`, on batches held in memory, and ganlib's training (`GAN.fit` with the callbacks
+  of `ganlib.train` on `ganlib.data`'s pipeline), timed side by side in alternating rounds.
 - "ganlib": `ganlib.train`, i.e. `GAN.fit` with ganlib's callbacks on the preset's data from
   `ganlib.data` (stand-in images where a hand-downloaded set is missing), one epoch per timed run.
 - "epoch": the time of one epoch of `ganlib.train` on a given number of images at a given size.
@@ -309,23 +310,6 @@ def hand_runner(preset):
     return step
 
 
-def hand(spec):
-    preset = bench_preset(spec)
-    timing = time_runs(
-        hand_runner(preset),
-        warmup=spec["warmup"],
-        runs=spec["runs"],
-        steps=spec.get("steps"),
-        run_seconds=spec["run_seconds"],
-        sync=lambda losses: float(losses[0]),
-    )
-    return {
-        **timing,
-        **summarise(timing["run_seconds"], timing["steps"], preset.batch_size),
-        "peak_mb": peak_rss_mb(),
-    }
-
-
 # --- ganlib.train -----------------------------------------------------------------------------
 
 
@@ -598,7 +582,6 @@ def paired(spec):
 KINDS = {
     "matmul": matmul,
     "export": export,
-    "hand": hand,
     "paired": paired,
     "ganlib": ganlib_fit,
     "epoch": epoch,
