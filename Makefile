@@ -2,11 +2,15 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# Real datasets live beside the repository (../shared/data) where available; tests never download.
+# Datasets are looked up in $GANLIB_DATA_DIR, then data/ (the committed samples), then ganlib's
+# cache, then downloaded (ganlib/data/locate.py). Where the real copies sit beside the repository
+# (../shared/data), the tests use them; without them, the tests that need a full set are skipped.
 SHARED_DATA := $(abspath ../shared/data)
-export GANLIB_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)),$(SHARED_DATA),)
+ifneq ($(wildcard $(SHARED_DATA)),)
+export GANLIB_DATA_DIR ?= $(SHARED_DATA)
+endif
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test lint format sync bench clean
 
 install: $(VENV)/.installed
 
@@ -22,17 +26,29 @@ demo: install
 	$(PY) -m ganlib train sharma_fashion_mnist --dataset fashion_mnist_sample --epochs 5 \
 		--run-dir runs/demo --overwrite
 
+# The caches a test could fill (ganlib's, Keras', TFDS', matplotlib's) live in a temporary folder
+# removed afterwards: nothing is written outside the repository, nothing found from earlier runs.
 test: lint
-	$(PY) -m pytest -q tests
-	GANLIB_QUICK=1 $(PY) -m pytest -q --nbval-lax notebooks
+	@caches=$$(mktemp -d) && \
+	export GANLIB_CACHE_DIR=$$caches/ganlib KERAS_HOME=$$caches/keras \
+		TFDS_DATA_DIR=$$caches/tensorflow_datasets MPLCONFIGDIR=$$caches/matplotlib && \
+	$(PY) -m pytest -q -rs tests && \
+	GANLIB_QUICK=1 $(PY) -m pytest -q --nbval-lax notebooks/*.ipynb; \
+	status=$$?; rm -rf "$$caches"; exit $$status
 
 lint: install
-	$(PY) -m ruff check ganlib tests
+	$(PY) -m ruff check ganlib tests notebooks bench tools
 	$(PY) -m ruff format --check ganlib tests
 
 format: install
-	$(PY) -m ruff check --fix ganlib tests
+	$(PY) -m ruff check --fix ganlib tests notebooks bench tools
 	$(PY) -m ruff format ganlib tests
+
+# Each notebook's source is notebooks/NAME.py (jupytext percent format), paired with NAME.ipynb,
+# which keeps the outputs. After editing a .py, this brings its .ipynb up to date (outputs kept).
+sync: install
+	for source in $(filter-out notebooks/conftest.py,$(wildcard notebooks/*.py)); do \
+		$(PY) -m jupytext --to ipynb --update --quiet $$source; done
 
 # Training speed against a hand-written TF step and PyTorch eager (about an hour on 2 CPU cores;
 # see bench/README.md). Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--presets small".

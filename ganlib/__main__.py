@@ -7,6 +7,8 @@ import dataclasses
 import sys
 
 from ganlib import _env  # noqa: F401
+from ganlib.experiments import PRESETS, get_preset, quick_mode, quick_preset
+from ganlib.training import train
 
 
 def _positive_int(text):
@@ -52,17 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from ganlib.experiments import PRESETS, get_preset, quick_mode, quick_preset
-
     if args.command == "list":
         for name, preset in sorted(PRESETS.items()):
             print(f"{name:32s} {preset.reference}")
         return 0
     try:
-        base = get_preset(args.preset)
-    except ValueError as error:
+        return _train(args)
+    except (ValueError, OSError) as error:  # FileNotFoundError and DatasetUnavailable included
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def _train(args) -> int:
+    base = get_preset(args.preset)
     overrides = {
         key: value
         for key, value in (
@@ -79,26 +83,19 @@ def main(argv=None) -> int:
     if args.epochs is not None:
         preset = dataclasses.replace(preset, epochs=args.epochs)
     run_dir = args.run_dir or f"runs/{preset.name}"
-
-    from ganlib.training import train
-
     print(
         f"Training {preset.name} ({'quick' if quick else 'full'} mode): dataset {preset.dataset}, "
         f"{preset.train_images or 'all'} images, {preset.epochs} epochs, batch {preset.batch_size} "
         f"-> {run_dir}",
         flush=True,
     )
-    try:
-        result = train(
-            preset,
-            run_dir,
-            overwrite=args.overwrite,
-            resume=args.resume,
-            mode="quick" if quick else "full",
-        )
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    result = train(
+        preset,
+        run_dir,
+        overwrite=args.overwrite,
+        resume=args.resume,
+        mode="quick" if quick else "full",
+    )
     run = result.run
     print(f"\nDone in {result.wall_time:.0f} s on {result.images} images.")
     print(f"Run directory: {run.directory.resolve()}")

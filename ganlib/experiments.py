@@ -10,6 +10,8 @@ import dataclasses
 import os
 from dataclasses import dataclass
 
+from ganlib.data.registry import SAMPLES
+
 STEPS = ("alternating", "simultaneous")
 NOISE_DISTRIBUTIONS = ("normal", "uniform")
 
@@ -404,15 +406,31 @@ QUICK_EPOCHS = 2
 
 
 def quick_mode() -> bool:
-    """True when the environment variable GANLIB_QUICK asks for a quick run (CI, smoke tests)."""
-    return os.environ.get("GANLIB_QUICK", "").strip().lower() in ("1", "true", "yes")
+    """True when the environment variable GANLIB_QUICK asks for a quick run (CI, smoke tests).
+
+    1/true/yes/on ask for it, 0/false/no/off or unset do not; anything else is an error rather
+    than a silent full run.
+    """
+    value = os.environ.get("GANLIB_QUICK", "").strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError(
+        f"GANLIB_QUICK is {os.environ['GANLIB_QUICK']!r}; expected 1/true/yes/on or 0/false/no/off."
+    )
 
 
 def quick_preset(preset: Experiment) -> Experiment:
-    """The same experiment shrunk for a smoke run: few images and epochs, same architecture."""
+    """The same experiment shrunk for a smoke run: few images and epochs, same architecture.
+
+    A dataset with a committed sample (`ganlib.data.SAMPLES`: mnist, fashion_mnist, cifar10) is
+    replaced by that sample, so a quick run needs no download.
+    """
     images = min(preset.train_images or QUICK_IMAGES, QUICK_IMAGES)
     return dataclasses.replace(
         preset,
+        dataset=SAMPLES.get(preset.dataset, preset.dataset),
         train_images=images,
         epochs=min(preset.epochs, QUICK_EPOCHS),
         batch_size=min(preset.batch_size, images),

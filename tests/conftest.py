@@ -1,16 +1,32 @@
 import os
 from pathlib import Path
 
-# Tests never download: they read the real copies beside the repository (CI has them too).
+from ganlib.data.testing import isolate_caches
+
+# Tests never download and never write outside the repository or a temporary folder: the real
+# copies beside the repository (../shared/data, as CI has) are used where present, and every
+# cache a library could fill lives in a temporary folder of this session.
 _SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 if "GANLIB_DATA_DIR" not in os.environ and _SHARED.is_dir():
     os.environ["GANLIB_DATA_DIR"] = str(_SHARED)
+isolate_caches()
 
 import dataclasses  # noqa: E402
 
 import pytest  # noqa: E402
 
 import ganlib  # noqa: E402
+from ganlib import data  # noqa: E402
+
+
+def requires_data(*names):
+    """Skip unless every dataset is on this machine without a download (README lists these)."""
+    missing = [name for name in names if not data.available_locally(name)]
+    return pytest.mark.skipif(
+        bool(missing),
+        reason=f"needs the full dataset(s) {missing} (set GANLIB_DATA_DIR to a folder holding "
+        "them, as CI does with ../shared/data)",
+    )
 
 
 @pytest.fixture
@@ -37,3 +53,13 @@ def trained_run(tmp_path_factory):
     )
     run_dir = tmp_path_factory.mktemp("runs") / "sharma"
     return ganlib.train(preset, run_dir, verbose=0)
+
+
+@pytest.fixture(autouse=True)
+def no_downloads(monkeypatch):
+    """Every download probe fails at once, as offline: a test that would download says so."""
+
+    def offline(host, timeout=None):
+        raise OSError(f"tests never download (probe of {host} refused)")
+
+    monkeypatch.setattr(data.locate, "probe", offline)

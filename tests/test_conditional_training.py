@@ -25,6 +25,7 @@ def small_preset():
     """Li & Ye's cDCGAN2 on MNIST (the preset's own architecture) over 64 images."""
     return dataclasses.replace(
         ganlib.get_preset("li_ye_cdcgan2_mnist"),
+        dataset="mnist_sample",
         train_images=64,
         batch_size=32,
         epochs=2,
@@ -37,6 +38,7 @@ def conditional_run(tmp_path_factory):
     """One 2-epoch cDCGAN2 run on 64 MNIST images, shared by the tests that only read a run."""
     preset = dataclasses.replace(
         ganlib.get_preset("li_ye_cdcgan2_mnist"),
+        dataset="mnist_sample",
         train_images=64,
         batch_size=32,
         epochs=2,
@@ -195,18 +197,18 @@ def test_milosevic_mnist_pipeline_keeps_range_and_64_by_64():
     preset = ganlib.get_preset("milosevic_mnist")
     transform = augment.rotate_and_crop(preset.rotation_degrees, preset.crop_padding)
     dataset = data.load(
-        "mnist", limit=64, image_size=64, augment=transform, batch_size=32, with_labels=True
+        "mnist_sample", limit=64, image_size=64, augment=transform, batch_size=32, with_labels=True
     )
-    plain = data.load("mnist", limit=64, image_size=64, batch_size=32)
+    plain = data.load("mnist_sample", limit=64, image_size=64, batch_size=32)
     for (images, labels), original in zip(dataset, plain):
         assert images.shape == (32, 64, 64, 1) and labels.shape == (32,)
         assert float(tf.reduce_min(images)) >= -1.0 and float(tf.reduce_max(images)) <= 1.0
         assert not np.allclose(images.numpy(), original.numpy())
     # The same seed gives the same augmented batch; the next epoch gets new angles and crops.
-    again = data.load("mnist", limit=64, image_size=64, augment=transform, batch_size=32)
+    again = data.load("mnist_sample", limit=64, image_size=64, augment=transform, batch_size=32)
     epoch_1 = [b.numpy() for b in again]
     epoch_2 = [b.numpy() for b in again]
-    fresh = data.load("mnist", limit=64, image_size=64, augment=transform, batch_size=32)
+    fresh = data.load("mnist_sample", limit=64, image_size=64, augment=transform, batch_size=32)
     np.testing.assert_array_equal(epoch_1[0], next(iter(fresh)).numpy())
     assert not np.allclose(epoch_1[0], epoch_2[0])
 

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from conftest import requires_data
 
 from ganlib import data
 
@@ -21,6 +22,7 @@ def test_load_with_labels_and_limit():
     assert tuple(image.shape) == (28, 28, 1) and label.dtype == "int32"
 
 
+@requires_data("fashion_mnist")
 def test_load_reads_the_full_sets_from_the_data_dir():
     images, labels = data.load_arrays("fashion_mnist", "test")
     assert images.shape == (10000, 28, 28, 1) and images.dtype == np.uint8

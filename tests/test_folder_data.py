@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import requires_data
 from PIL import Image
 
 from ganlib import data
@@ -140,6 +141,7 @@ def test_an_explicit_folder_without_a_test_split_is_refused(animal_folder):
         data.load("afhq", "test", folder=animal_folder)
 
 
+@requires_data("cifar10")
 def test_cifar10_reads_the_verified_partial_copy():
     images, labels = data.load_arrays("cifar10", "test")
     assert images.shape == (932, 32, 32, 3) and images.dtype == np.uint8

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import requires_data
 
 from ganlib import metrics
 from ganlib.metrics.domain import (
@@ -18,7 +19,13 @@ def scaled(images):
     return images.astype(np.float32) / 127.5 - 1.0
 
 
-@pytest.mark.parametrize("domain", ["mnist", "fashion_mnist", "cifar10"])
+@pytest.mark.parametrize(
+    "domain",
+    [
+        pytest.param(name, marks=requires_data(name))
+        for name in ("mnist", "fashion_mnist", "cifar10")
+    ],
+)
 def test_recorded_accuracy_is_reproduced_from_the_committed_weights(domain):
     record = RECORD[domain]
     classifier = DomainClassifier(domain)  # a fresh load, not the process-wide one
@@ -39,12 +46,12 @@ def test_recorded_accuracy_meets_the_targets():
 
 @pytest.fixture(scope="module")
 def reference():
-    return metrics.Reference("fashion_mnist")  # the 10,000 test images
+    return metrics.Reference("fashion_mnist_sample")  # its 500 committed test images
 
 
 @pytest.fixture(scope="module")
 def real_train():
-    images, labels = load_domain_arrays("fashion_mnist", "train")
+    images, labels = load_domain_arrays("fashion_mnist_sample", "train")
     return scaled(images[:2000]), labels[:2000]
 
 
@@ -112,7 +119,7 @@ def test_larger_images_are_resized_to_the_classifiers_input():
     # MNIST at 64×64, as milosevic generates it.
     import tensorflow as tf
 
-    images, labels = load_domain_arrays("mnist", "test")
+    images, labels = load_domain_arrays("mnist_sample", "test")
     large = tf.image.resize(scaled(images[:500]), (64, 64)).numpy()
     predicted = metrics.load_domain_classifier("mnist").predict_labels(large)
     assert np.mean(predicted == labels[:500]) > 0.95

@@ -56,7 +56,12 @@ class Domain:
 
 DOMAINS: dict[str, Domain] = {
     "mnist": Domain(
-        "mnist", "mnist", (28, 28, 1), tuple(str(d) for d in range(10)), (32, 64), ("mnist",)
+        "mnist",
+        "mnist",
+        (28, 28, 1),
+        tuple(str(d) for d in range(10)),
+        (32, 64),
+        ("mnist", "mnist_sample"),
     ),
     "fashion_mnist": Domain(
         "fashion_mnist",
@@ -70,20 +75,9 @@ DOMAINS: dict[str, Domain] = {
         "cifar10",
         "cifar10_partial",
         (32, 32, 3),
-        (
-            "airplane",
-            "automobile",
-            "bird",
-            "cat",
-            "deer",
-            "dog",
-            "frog",
-            "horse",
-            "ship",
-            "truck",
-        ),
+        data_module.CIFAR10_CLASSES,
         (32, 64, 128),
-        ("cifar10", "cifar10_partial"),
+        ("cifar10", "cifar10_partial", "cifar10_sample"),
     ),
 }
 
@@ -115,10 +109,18 @@ def get_domain(name: str) -> Domain:
 def load_domain_arrays(domain, split: str = "test") -> tuple[np.ndarray, np.ndarray]:
     """One split of a domain's dataset as uint8 images (N, H, W, C) and int32 labels.
 
+    Args:
+        domain: a `Domain`, a domain key, or a dataset name of one; a committed sample
+            ("fashion_mnist_sample") gives its own arrays.
+        split: "train" or "test".
+
     Datasets registered in `ganlib.data.DATASETS` are read through `ganlib.data.load_arrays`; the
     partial CIFAR-10 file is read from the same folders (`ganlib.data.data_dirs()`), never
     downloaded.
     """
+    if isinstance(domain, str) and getattr(data_module.DATASETS.get(domain), "full", None):
+        # A committed sample is its own reference: its test split, not the full set's.
+        return data_module.load_arrays(domain, split)
     domain = get_domain(domain)
     if domain.dataset_file in data_module.DATASETS:
         return data_module.load_arrays(domain.dataset_file, split)
@@ -134,7 +136,7 @@ def load_domain_arrays(domain, split: str = "test") -> tuple[np.ndarray, np.ndar
                     f"{path} holds images of shape {images.shape[1:]}; expected {domain.image_shape}."
                 )
             return images, labels.astype("int32")
-    raise FileNotFoundError(
+    raise data_module.DatasetUnavailable(
         f"{domain.dataset_file}.npz was not found in any of "
         f"{[str(d) for d in data_module.data_dirs()]}; set GANLIB_DATA_DIR to the folder holding it."
     )

@@ -53,7 +53,8 @@ def _reference_for(names, preset, domain, real_images) -> Reference:
     needs_domain = any(get_metric(n).extractor == "domain" for n in names)
     if domain is None and (needs_domain or real_images is None):
         try:
-            domain = get_domain(preset.dataset).name
+            get_domain(preset.dataset)
+            domain = preset.dataset  # a committed sample keeps its own test split as reference
         except ValueError:
             if needs_domain:
                 raise
@@ -445,7 +446,9 @@ def collapse_alarm(
         verbose=verbose,
     )
     run = Run(run_dir)
-    domain = get_domain(domain if domain is not None else run.preset().dataset)
+    dataset = domain if domain is not None else run.preset().dataset
+    reference_label = Reference(dataset).label
+    domain = get_domain(dataset)
     extractor = load_domain_classifier(domain).name
     missing_by_epoch = {}
     for record in read_metrics(run.directory, "missing_classes"):
@@ -453,7 +456,7 @@ def collapse_alarm(
             samples,
             seed,
             extractor,
-        ) and record.get("reference") == f"{domain.name} test split":
+        ) and record.get("reference") == reference_label:
             missing_by_epoch[record["epoch"]] = tuple(record.get("missing", ()))
     try:
         history = read_history(run.directory)

@@ -109,6 +109,12 @@ class Reference:
         from ganlib.metrics.domain import get_domain
 
         self.domain = get_domain(domain) if domain is not None else None
+        # A committed sample ("fashion_mnist_sample") is compared with its own test split.
+        self.dataset = (
+            domain
+            if isinstance(domain, str) and getattr(data_module.DATASETS.get(domain), "full", None)
+            else None
+        )
         self._real_images = (
             _float_images(real_images, "real_images") if real_images is not None else None
         )
@@ -126,7 +132,7 @@ class Reference:
     def label(self) -> str:
         """How metrics.jsonl names the real set: "<domain> test split" or "<N> given images"."""
         if self._default_real:
-            return f"{self.domain.name} test split"
+            return f"{self.dataset or self.domain.name} test split"
         if self._real_images is None:
             return "none"
         return f"{self._real_images.shape[0]} given images"
@@ -145,7 +151,7 @@ class Reference:
                 )
             from ganlib.metrics.domain import load_domain_arrays
 
-            images, _ = load_domain_arrays(self.domain, "test")
+            images, _ = load_domain_arrays(self.dataset or self.domain, "test")
             self._real_images = images.astype(np.float32) / 127.5 - 1.0
         return self._real_images
 
