@@ -64,7 +64,7 @@ def bench_callback(preset, steps: int):
     epoch_seconds = step_seconds * steps_per_epoch
     registry._DEFAULT_REAL_OUTPUTS.clear()  # time the real features afresh
     with tempfile.TemporaryDirectory() as folder:
-        Run.create(folder, preset, overwrite=True)
+        Run(folder).create(preset)
         callback = metrics.EpochMetrics(folder, verbose=False)
         callback.set_model(gan)
         _, begin_seconds = timed(callback.on_train_begin)

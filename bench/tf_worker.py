@@ -320,10 +320,10 @@ def bench_dataset(preset, work_dir):
         (dataset, source): source names the data, with "STAND-IN" when it is not the real set.
     """
     from ganlib import data
-    from ganlib.training import _dataset_for
+    from ganlib.training import preset_dataset
 
     try:
-        return _dataset_for(preset)[0], preset.dataset
+        return preset_dataset(preset)[0], preset.dataset
     except FileNotFoundError:
         pass
     side = STAND_IN_SIDES.get(preset.dataset, max(preset.image_shape[:2]))
@@ -331,7 +331,7 @@ def bench_dataset(preset, work_dir):
     folder = data.write_stand_in_folder(
         Path(work_dir) / "stand_in", count=preset.train_images, image_size=side, kind=kind
     )
-    dataset = _dataset_for(preset, folder=folder)[0]
+    dataset = preset_dataset(preset, folder=folder)[0]
     return dataset, f"STAND-IN {side}x{side} PNGs (no {preset.dataset} on this machine)"
 
 
@@ -478,11 +478,10 @@ def timed_steps(step, steps: int, sync) -> float:
 def run_callbacks(preset, directory):
     """`ganlib.train`'s callbacks for a new run of `preset` written to `directory`."""
     from ganlib.runs import Run
-    from ganlib.training import _write_snapshot_grid, training_callbacks
 
-    run = Run.create(directory, preset, overwrite=True)
-    _write_snapshot_grid(run, preset)
-    return training_callbacks(run, preset)
+    run = Run(directory)
+    run.prepare(preset, overwrite=True)
+    return run.callbacks(preset)
 
 
 def epoch_trainer(gan, dataset, callbacks=(), steps_per_epoch=None):

@@ -5,7 +5,10 @@ All functions take and return float32 images in [-1, 1].
 
 from __future__ import annotations
 
+import math
+
 import keras
+import tensorflow as tf
 from keras import ops
 
 
@@ -139,10 +142,6 @@ def random_rotation(image, max_degrees: float, seed, fill_value: float = -1.0):
     Returns:
         The rotated (H, W, C) image, still in [-1, 1].
     """
-    import math
-
-    import tensorflow as tf
-
     if max_degrees < 0:
         raise ValueError(f"max_degrees must be >= 0, received {max_degrees!r}.")
     angle = tf.random.stateless_uniform((), seed, -max_degrees, max_degrees) * (math.pi / 180.0)
@@ -174,8 +173,6 @@ def random_padded_crop(image, padding: int, seed, fill_value: float = -1.0):
     Returns:
         An (H, W, C) image.
     """
-    import tensorflow as tf
-
     if isinstance(padding, bool) or not isinstance(padding, int) or padding < 0:
         raise ValueError(f"padding must be a non-negative integer, received {padding!r}.")
     padded = tf.pad(
@@ -197,8 +194,6 @@ def rotate_and_crop(max_degrees: float = 0.0, padding: int = 0):
     Example:
         >>> dataset = ganlib.data.load("mnist", image_size=64, augment=rotate_and_crop(30, 4))
     """
-    import tensorflow as tf
-
     if max_degrees < 0:
         raise ValueError(f"max_degrees must be >= 0, received {max_degrees!r}.")
     if isinstance(padding, bool) or not isinstance(padding, int) or padding < 0:

@@ -46,7 +46,7 @@ class Experiment:
         train_images: use only the first N training images; None for all.
         seed: the one seed of the run (weights, noise, shuffling, snapshot latents).
         snapshot_grid: (rows, columns) of the fixed latent grid drawn for per-epoch snapshots.
-            For conditional presets each row is one label (see `ganlib.callbacks.conditional_grid`).
+            For conditional presets each row is one label (see `ganlib.sampling.conditional_grid`).
         classes: number of classes a conditional GAN is conditioned on; None for an
             unconditional GAN (`ganlib.training.GAN`), an integer for `ConditionalGAN`.
         embed_dim: size of the label embedding of Milošević's networks (Table 1).

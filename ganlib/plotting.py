@@ -1,71 +1,21 @@
 """Pictures of a run: image grids, epoch collages, loss curves.
 
-Array helpers (`to_uint8`, `image_grid`) are pure NumPy so callbacks can write PNGs without
-matplotlib; the figure functions return a `matplotlib.figure.Figure` for notebooks to show.
+The figure functions return a `matplotlib.figure.Figure` for notebooks to show; the array
+helpers they use (`image_grid`, `read_png`, `to_uint8`) live in `ganlib.images`.
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
-
-def to_uint8(images) -> np.ndarray:
-    """Map images in [-1, 1] to uint8 pixels 0..255 (values outside are clipped)."""
-    images = np.asarray(images, dtype=np.float32)
-    return np.clip(np.rint((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
-
-
-def image_grid(images, rows: int | None = None, columns: int | None = None, padding: int = 2):
-    """Tile a batch of images into one picture.
-
-    Args:
-        images: (N, H, W, C) floats in [-1, 1] or uint8 pixels.
-        rows, columns: grid size; by default as square as N allows.
-        padding: white pixels between tiles and around the border.
-
-    Returns:
-        A uint8 array (rows·(H+p)+p, columns·(W+p)+p, C).
-    """
-    images = np.asarray(images)
-    if images.ndim != 4:
-        raise ValueError(f"images must have shape (N, H, W, C); received {images.shape}.")
-    if images.dtype != np.uint8:
-        images = to_uint8(images)
-    count, height, width, channels = images.shape
-    if columns is None:
-        columns = math.ceil(math.sqrt(count)) if rows is None else math.ceil(count / rows)
-    if rows is None:
-        rows = math.ceil(count / columns)
-    if rows * columns < count:
-        raise ValueError(f"A {rows}×{columns} grid cannot hold {count} images.")
-    grid = np.full(
-        (rows * (height + padding) + padding, columns * (width + padding) + padding, channels),
-        255,
-        dtype=np.uint8,
-    )
-    for index in range(count):
-        top = padding + (index // columns) * (height + padding)
-        left = padding + (index % columns) * (width + padding)
-        grid[top : top + height, left : left + width] = images[index]
-    return grid
-
-
-def read_png(path) -> np.ndarray:
-    """Read a PNG as a uint8 (H, W, C) array, naming the file if it is missing or damaged."""
-    from PIL import Image, UnidentifiedImageError
-
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"No image at {path}.")
-    try:
-        with Image.open(path) as image:
-            array = np.asarray(image)
-    except (UnidentifiedImageError, OSError) as error:
-        raise ValueError(f"{path} is not a readable PNG image: {error}") from error
-    return array[..., None] if array.ndim == 2 else array
+from ganlib.images import image_grid, read_png, to_uint8
+from ganlib.metrics import metric_series
+from ganlib.runs import Run, read_history
+from ganlib.sampling import draw_latents
 
 
 def _imshow(axis, picture, title=None):
@@ -91,7 +41,6 @@ def show_images(images, rows=None, columns=None, title=None, size=6.0):
     Returns:
         A matplotlib Figure.
     """
-    import matplotlib.pyplot as plt
 
     figure, axis = plt.subplots(figsize=(size, size))
     _imshow(axis, image_grid(images, rows, columns), title)
@@ -112,9 +61,6 @@ def epoch_collage(run_dir, epochs=None, highlight=None, size=3.0):
     Returns:
         A matplotlib Figure.
     """
-    import matplotlib.pyplot as plt
-
-    from ganlib.runs import Run
 
     run = Run(run_dir)
     available = run.snapshot_epochs()
@@ -158,9 +104,6 @@ def loss_curves(history, size=(11.0, 3.6)):
         A matplotlib Figure with two panels: d_loss and g_loss; D's mean probability on real and
         generated images.
     """
-    import matplotlib.pyplot as plt
-
-    from ganlib.runs import read_history
 
     if not isinstance(history, dict):
         history = read_history(history)
@@ -248,9 +191,6 @@ def latent_traversal(
     Returns:
         A matplotlib Figure; each row is labelled with the element it moves.
     """
-    import matplotlib.pyplot as plt
-
-    from ganlib.runs import draw_latents
 
     noise_dim = int(generator.input_shape[-1])
     if base is None:
@@ -291,7 +231,6 @@ def generated_beside_real(
     Returns:
         A matplotlib Figure with two panels.
     """
-    import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(1, 2, figsize=(2 * size, size))
     _imshow(axes[0], image_grid(generated, columns=columns), "generated")
@@ -318,13 +257,9 @@ def labeled_snapshot(run_dir, epoch: int, class_names=None, size: float = 0.8):
     Returns:
         A matplotlib Figure.
     """
-    import matplotlib.pyplot as plt
-
-    from ganlib.callbacks import snapshot_labels
-    from ganlib.runs import Run
 
     run = Run(run_dir)
-    labels = snapshot_labels(run)
+    labels = run.labels()
     if labels is None:
         raise ValueError(
             f"{run.directory} is not a conditional run: it has no snapshots/labels.npy."
@@ -366,7 +301,6 @@ def show_labeled(
     Returns:
         A matplotlib Figure.
     """
-    import matplotlib.pyplot as plt
 
     images = to_uint8(images) if np.asarray(images).dtype != np.uint8 else np.asarray(images)
     labels = np.asarray(labels)
@@ -407,11 +341,6 @@ def metric_curve(
     Example:
         >>> metric_curve("runs/sharma_fashion_mnist", "domain_fid")
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
-
-    from ganlib.metrics import metric_series
-
     series = metric_series(run_dir, metric)
     if axis is None:
         figure, axis = plt.subplots(figsize=size)

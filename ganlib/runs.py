@@ -1,78 +1,84 @@
-"""The run directory: everything a person needs to pick an epoch and restore it.
+"""The run directory, and its one owner: `Run` knows every path, and does every read and write.
 
 Layout::
 
     run_dir/
-      config.json                                 preset, overrides, seed, library versions
-      history.csv                                 one row per epoch (Keras' CSVLogger)
+      config.json                                 preset, overrides, seed, mode, device, versions
+      history.csv                                 one row per completed epoch, epochs from 1
       metrics.jsonl                               evaluation results, one JSON object per line
+      run_card.json                               epochs completed, images, wall time, divergence
       snapshots/latents.npy                       the fixed latent grid, drawn once
-      snapshots/epoch_000.png, epoch_001.png ...  that grid through the generator, per epoch
-      checkpoints/generator_epoch_001.weights.h5  the generator's weights, per epoch
+      snapshots/labels.npy                        its labels, for a conditional run
+      snapshots/epoch_000.png, epoch_001.png ...  that grid through the generator (000: untrained)
+      checkpoints/generator_epoch_001.weights.h5  the generator's weights after each epoch
+      state/latest.json, state/epoch_NNN/         what resuming needs: both networks, both
+                                                  optimizers, the random generators' states
+      .lock, .lock.json                           held while a trainer writes, and by whom
 
-Epochs are numbered from 1 (epoch 0 is the untrained generator). Files are written to a temporary
-name and renamed, so a crash leaves the previous file or the new one, never half of one.
+Epochs are numbered from 1 in every file (epoch 0 is the untrained generator). Every file is written
+under a temporary name and renamed (`ganlib.files.atomic_path`), so a crash leaves the previous file
+or the new one, never half of one; `Run` deletes nothing but its own files.
+
+Training a run is `gan.fit(dataset, epochs=preset.epochs, callbacks=Run(run_dir).callbacks(preset))`:
+the callbacks create the directory, or resume it after its last completed epoch, by themselves.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
+import io
 import json
 import os
 import platform
 import re
 import shutil
-import tempfile
-from contextlib import contextmanager
+import socket
 from pathlib import Path
 
+import filelock
+import keras
 import numpy as np
+import tensorflow as tf
 
-from ganlib import _env  # noqa: F401
+from ganlib import callbacks as run_callbacks
+from ganlib._version import __version__
+from ganlib.experiments import PRESETS, Experiment, quick_mode
+from ganlib.files import atomic_path, is_temporary, write_json, write_text
+from ganlib.images import read_png, write_png
+from ganlib.models import build_generator
+from ganlib.sampling import render_grid, snapshot_grid
 
 CONFIG = "config.json"
 HISTORY = "history.csv"
 METRICS = "metrics.jsonl"
+CARD = "run_card.json"
+LOCK = ".lock"
+LOCK_OWNER = ".lock.json"
+# Everything ganlib writes at the top of a run directory; `clear` removes these and nothing else.
+OWN_ENTRIES = (
+    CONFIG,
+    HISTORY,
+    METRICS,
+    CARD,
+    "snapshots",
+    "checkpoints",
+    "state",
+    "epochs.html",
+    "training.gif",
+    "tensorboard",
+)
 _SNAPSHOT = re.compile(r"^epoch_(\d{3,})\.png$")
 _WEIGHTS = re.compile(r"^generator_epoch_(\d{3,})\.weights\.h5$")
-
-
-@contextmanager
-def atomic_path(path):
-    """Yield a temporary path beside `path`; on success rename it onto `path` in one step.
-
-    The temporary name keeps the final suffix, since some writers (Keras' `save_weights`) insist on it.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.stem}.", suffix="".join(path.suffixes) or ".tmp"
-    )
-    os.close(handle)
-    try:
-        yield Path(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-
-
-def write_json(path, value):
-    """Write `value` as indented JSON, atomically."""
-    with atomic_path(path) as temporary:
-        temporary.write_text(json.dumps(value, indent=2, sort_keys=True) + "\n")
+# history.csv counts epochs from 1 since this format; older files counted from 0.
+HISTORY_FORMAT = 2
 
 
 def library_versions() -> dict:
     """Versions of the libraries a run depends on, for config.json."""
-    import keras
-    import tensorflow as tf
-
-    import ganlib
-
     return {
-        "ganlib": ganlib.__version__,
+        "ganlib": __version__,
         "python": platform.python_version(),
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
@@ -83,8 +89,6 @@ def library_versions() -> dict:
 
 def device_description() -> str:
     """A one-line description of the hardware TensorFlow trains on."""
-    import tensorflow as tf
-
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:
         names = [
@@ -103,8 +107,13 @@ def device_description() -> str:
     return f"CPU, {os.cpu_count()} cores ({model})"
 
 
+def _seed_states(gan):
+    # Keras' save_weights leaves out SeedGenerator states (noise, dropout masks); resuming needs them.
+    return [v for v in gan.non_trainable_variables if "seed_generator_state" in v.path]
+
+
 class Run:
-    """Paths and contents of one run directory.
+    """One run directory: its paths, its contents, and the only code that writes them.
 
     Args:
         directory: the run directory (need not exist yet).
@@ -112,24 +121,27 @@ class Run:
 
     def __init__(self, directory):
         self.directory = Path(directory)
+        self.initial_epoch = 0
+        self.diverged = None
+        self._cleared = False  # ganlib's files were removed here, the user's kept (overwrite)
+        self._lock = None
+        self._start_time = None
 
     def __repr__(self):
         return f"Run({str(self.directory)!r})"
 
+    # --- Paths ----------------------------------------------------------------------------------
+
     config_path = property(lambda self: self.directory / CONFIG)
     history_path = property(lambda self: self.directory / HISTORY)
     metrics_path = property(lambda self: self.directory / METRICS)
+    card_path = property(lambda self: self.directory / CARD)
     snapshots_dir = property(lambda self: self.directory / "snapshots")
     checkpoints_dir = property(lambda self: self.directory / "checkpoints")
     latents_path = property(lambda self: self.snapshots_dir / "latents.npy")
+    labels_path = property(lambda self: self.snapshots_dir / "labels.npy")
     state_dir = property(lambda self: self.directory / "state")
-
-    def remove_temporaries(self) -> list[Path]:
-        """Delete the temporary files a killed run left half-written (see `atomic_path`)."""
-        stale = [p for p in self.directory.rglob(".*") if p.is_file()]
-        for path in stale:
-            path.unlink()
-        return stale
+    lock_path = property(lambda self: self.directory / LOCK)
 
     def snapshot_path(self, epoch: int) -> Path:
         """The PNG of the fixed latent grid after `epoch` (0: before training)."""
@@ -139,100 +151,556 @@ class Run:
         """The generator's weights after `epoch`."""
         return self.checkpoints_dir / f"generator_epoch_{epoch:03d}.weights.h5"
 
+    def _state_folder(self, epoch: int) -> Path:
+        return self.state_dir / f"epoch_{epoch:03d}"
+
+    # --- Reading --------------------------------------------------------------------------------
+
+    def is_run(self) -> bool:
+        """Whether the folder holds a ganlib run (a config.json written by ganlib)."""
+        if not self.config_path.is_file():
+            return False
+        try:
+            return "preset" in json.loads(self.config_path.read_text())
+        except (OSError, ValueError):
+            return False
+
     def _epochs(self, folder: Path, pattern) -> list[int]:
         if not folder.is_dir():
             return []
         return sorted(int(m.group(1)) for m in map(pattern.match, os.listdir(folder)) if m)
 
     def snapshot_epochs(self) -> list[int]:
-        """Epochs that have a snapshot PNG, sorted."""
+        """Epochs that have a snapshot PNG, sorted (0 is the untrained generator)."""
         return self._epochs(self.snapshots_dir, _SNAPSHOT)
 
-    def epochs(self) -> list[int]:
-        """Epochs whose generator weights were saved, sorted."""
+    def saved_epochs(self) -> list[int]:
+        """Epochs whose generator weights were saved, sorted: the epochs `restore_epoch` takes."""
         return self._epochs(self.checkpoints_dir, _WEIGHTS)
 
     def read_config(self) -> dict:
-        """The parsed config.json."""
+        """The parsed config.json (ValueError naming the file if it is damaged)."""
         if not self.config_path.is_file():
             raise FileNotFoundError(
                 f"{self.directory} is not a ganlib run directory: it has no {CONFIG}."
             )
         try:
-            return json.loads(self.config_path.read_text())
-        except json.JSONDecodeError as error:
+            config = json.loads(self.config_path.read_text())
+        except (ValueError, OSError) as error:
             raise ValueError(f"{self.config_path} is not valid JSON: {error}") from error
+        if not isinstance(config, dict) or not isinstance(config.get("preset"), dict):
+            raise ValueError(
+                f"{self.config_path} is damaged: it holds no 'preset' object; expected the "
+                "config.json ganlib writes."
+            )
+        return config
 
-    def preset(self):
+    def preset(self) -> Experiment:
         """The `Experiment` this run was trained with."""
-        from ganlib.experiments import Experiment
-
-        return Experiment.from_dict(self.read_config()["preset"])
+        try:
+            return Experiment.from_dict(self.read_config()["preset"])
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{self.config_path} holds an unreadable preset: {error}") from error
 
     def latents(self) -> np.ndarray:
         """The fixed latent grid the snapshots are drawn from."""
         if not self.latents_path.is_file():
             raise FileNotFoundError(f"{self.latents_path} is missing; the run has no latent grid.")
-        return np.load(self.latents_path)
+        return self._load_npy(self.latents_path)
 
-    @classmethod
-    def create(cls, directory, preset, *, base_preset=None, overwrite=False, mode="full"):
-        """Start a new run directory and write its config.json.
+    def labels(self):
+        """The labels of a conditional run's snapshot grid, or None for an unconditional run."""
+        return self._load_npy(self.labels_path) if self.labels_path.is_file() else None
 
-        Args:
-            directory: where to write.
-            preset: the `Experiment` to train.
-            base_preset: the preset it was derived from, to record the overrides.
-            overwrite: replace a run that is already there. Without it an existing run (or any
-                non-empty folder) is refused, and nothing in it is touched.
-            mode: "full" or "quick", recorded in the config.
+    @staticmethod
+    def _load_npy(path):
+        try:
+            return np.load(path)
+        except (ValueError, OSError, EOFError) as error:
+            raise ValueError(f"{path} is not a readable .npy file: {error}") from error
 
-        Returns:
-            The `Run`.
+    def history_rows(self) -> list[dict]:
+        """history.csv's rows as dicts of floats, `epoch` counted from 1 (older files migrated)."""
+        if not self.history_path.is_file():
+            return []
+        with open(self.history_path, newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        parsed = []
+        for line, row in enumerate(rows, start=2):
+            values = {}
+            for key, value in row.items():
+                if key is None or value is None:
+                    raise ValueError(
+                        f"{self.history_path}, line {line}: the row does not match the header."
+                    )
+                try:
+                    values[key] = float("nan") if value in ("NA", "") else float(value)
+                except ValueError as error:
+                    raise ValueError(
+                        f"{self.history_path}, line {line}: column {key!r} holds {value!r}, not a "
+                        "number."
+                    ) from error
+            parsed.append(values)
+        if parsed and "epoch" not in parsed[0]:
+            raise ValueError(f"{self.history_path} has no 'epoch' column.")
+        # Files of the first format count Keras' 0-based epoch index; a file's first row says which.
+        offset = 1 if parsed and parsed[0]["epoch"] == 0 else 0
+        for values in parsed:
+            values["epoch"] = int(values["epoch"]) + offset
+        return parsed
+
+    def history(self) -> dict:
+        """history.csv as a dict of lists (`epoch` from 1); columns with no value are left out."""
+        rows = self.history_rows()
+        if not rows:
+            raise FileNotFoundError(
+                f"{self.history_path} does not exist; the run has finished no epoch yet."
+            )
+        history: dict[str, list] = {}
+        for row in rows:
+            for key, value in row.items():
+                history.setdefault(key, []).append(value)
+        return {k: v for k, v in history.items() if not all(np.isnan(x) for x in v)}
+
+    def card(self) -> dict:
+        """run_card.json as a dict ({} before the first training ends)."""
+        if not self.card_path.is_file():
+            return {}
+        try:
+            return json.loads(self.card_path.read_text())
+        except (ValueError, OSError) as error:
+            raise ValueError(f"{self.card_path} is not valid JSON: {error}") from error
+
+    def reproduces_snapshot(self, generator, epoch: int) -> bool:
+        """Whether `generator` draws exactly the stored snapshot of `epoch` from the run's grid."""
+        columns = self.preset().snapshot_grid[1]
+        picture = render_grid(generator, self.latents(), columns, self.labels())
+        return bool(np.array_equal(picture, read_png(self.snapshot_path(epoch))))
+
+    def wall_time(self) -> float:
+        """Seconds of training over the completed epochs (from history.csv)."""
+        rows = self.history_rows()
+        return float(
+            sum(
+                r.get("epoch_seconds", 0.0)
+                for r in rows
+                if np.isfinite(r.get("epoch_seconds", 0.0))
+            )
+        )
+
+    def state_epoch(self) -> int:
+        """The last epoch whose full training state was saved (0 if none)."""
+        path = self.state_dir / "latest.json"
+        if not path.is_file():
+            return 0
+        try:
+            epoch = json.loads(path.read_text())["epoch"]
+            if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
+                raise ValueError(f"epoch {epoch!r} is not a count of epochs")
+            return epoch
+        except (ValueError, KeyError, TypeError) as error:
+            raise ValueError(
+                f"{path} is damaged ({error}); cannot tell where to resume."
+            ) from error
+
+    def differences(self, preset: Experiment) -> dict:
+        """Fields in which `preset` differs from this run's, besides the epoch count."""
+        held = self.preset()
+        if dataclasses.replace(held, epochs=preset.epochs) == preset:
+            return {}
+        requested = preset.to_dict()
+        return {
+            k: (v, requested[k])
+            for k, v in held.to_dict().items()
+            if k not in ("epochs", "steps_per_execution") and requested[k] != v
+        }
+
+    def finished(self, preset: Experiment) -> bool:
+        """Whether this is a run of `preset` with all of `preset.epochs` saved.
+
+        The first N epochs of a longer run, or of one stopped after epoch N, are exactly a run
+        of N epochs: nothing in training depends on the total count (learning-rate schedules
+        count steps).
         """
-        run = cls(directory)
-        if run.directory.exists() and not run.directory.is_dir():
-            raise ValueError(f"run_dir {str(run.directory)!r} exists and is not a directory.")
-        if run.directory.is_dir() and any(run.directory.iterdir()):
-            if not overwrite:
-                held = ""
-                if run.config_path.is_file():
-                    try:
-                        held = f" a run of preset {run.read_config()['preset']['name']!r} with"
-                    except (ValueError, KeyError):
-                        held = " a run with"
+        if not self.is_run() or self.differences(preset):
+            return False
+        return set(range(1, preset.epochs + 1)) <= set(self.saved_epochs())
+
+    # --- Checks before anything is written ------------------------------------------------------
+
+    def prepare(self, preset: Experiment, *, overwrite: bool = False, resume: bool = False):
+        """Check that training `preset` here may start, and clear the run when `overwrite` asks.
+
+        Nothing is written unless every check passes. A folder that is not a ganlib run is never
+        cleared: `overwrite` replaces ganlib's own files of a run, and nothing else.
+
+        Raises:
+            ValueError: naming the folder and what it holds.
+        """
+        if self.directory.exists() and not self.directory.is_dir():
+            raise ValueError(f"run_dir {str(self.directory)!r} exists and is not a directory.")
+        for parent in self.directory.parents:
+            if parent.exists() and not parent.is_dir():
                 raise ValueError(
-                    f"run_dir {str(run.directory)!r} already holds{held} "
-                    f"{len(run.epochs())} saved epochs and other files; choose a new run_dir, "
-                    "or pass overwrite=True (CLI: --overwrite) to replace it."
+                    f"run_dir {str(self.directory)!r} lies below {str(parent)!r}, which is a file."
                 )
-            shutil.rmtree(run.directory)
-        run.directory.mkdir(parents=True, exist_ok=True)
-        overrides = {}
-        if base_preset is not None:
-            base, current = base_preset.to_dict(), preset.to_dict()
-            overrides = {k: v for k, v in current.items() if base.get(k) != v}
+            if parent.exists():
+                break
+        foreign = self.foreign_entries()
+        if not self.is_run():
+            if foreign:
+                raise ValueError(
+                    f"run_dir {str(self.directory)!r} is not a ganlib run directory and is not "
+                    f"empty: it holds {_names(foreign)}. ganlib writes runs only into an empty or "
+                    "new folder; choose another run_dir."
+                )
+            return
+        self._check_unlocked()
+        if overwrite:
+            self.clear()
+            return
+        if not resume:
+            raise ValueError(
+                f"run_dir {str(self.directory)!r} already holds a run of preset "
+                f"{self.preset().name!r} with {len(self.saved_epochs())} saved epochs; choose a "
+                "new run_dir, resume it (resume=True, CLI: --resume), or replace it "
+                "(overwrite=True, CLI: --overwrite)."
+            )
+        self.check_resumable(preset)
+
+    def check_resumable(self, preset: Experiment) -> int:
+        """The epoch a resume of `preset` starts after; ValueError when it cannot resume."""
+        differences = self.differences(preset)
+        if differences:
+            raise ValueError(
+                f"run_dir {str(self.directory)!r} holds a different experiment "
+                f"({self.preset().name!r}); fields that differ (held, requested): {differences}. "
+                "Choose a new run_dir, or pass overwrite=True (CLI: --overwrite) to replace it."
+            )
+        done, saved = self.state_epoch(), self.saved_epochs()
+        if done == 0 and saved:
+            raise ValueError(
+                f"run_dir {str(self.directory)!r} has {len(saved)} saved epochs but no training "
+                "state to resume from (it was written before resuming existed): its epochs can be "
+                "restored and evaluated, but not trained further; train into a new run_dir."
+            )
+        if done:
+            for path in self._state_files(done):
+                if not path.is_file():
+                    raise ValueError(
+                        f"{path} is missing; the training state of epoch {done} is incomplete."
+                    )
+            self._check_epoch_files(done)
+        return done
+
+    def _check_epoch_files(self, done: int):
+        """Refuse to resume a run whose completed epochs lack a file: it would call itself done."""
+        missing = [
+            path
+            for epoch in range(1, done + 1)
+            for path in (self.weights_path(epoch), self.snapshot_path(epoch))
+            if not path.is_file()
+        ]
+        rows = {row["epoch"] for row in self.history_rows()}
+        missing_rows = sorted(set(range(1, done + 1)) - rows)
+        if missing or missing_rows:
+            what = [str(p.relative_to(self.directory)) for p in missing[:5]]
+            if missing_rows:
+                what.append(f"history.csv rows of epochs {missing_rows[:10]}")
+            raise ValueError(
+                f"run_dir {str(self.directory)!r} has a training state after epoch {done}, but "
+                f"files of its completed epochs are missing: {', '.join(what)}. Restore them, or "
+                "train into a new run_dir; resuming would leave the run with holes."
+            )
+
+    def foreign_entries(self) -> list[Path]:
+        """Entries of the folder that ganlib did not write (the user's own files)."""
+        if not self.directory.is_dir():
+            return []
+        own = {*OWN_ENTRIES, LOCK, LOCK_OWNER}
+        return sorted(
+            p for p in self.directory.iterdir() if p.name not in own and not is_temporary(p)
+        )
+
+    def clear(self):
+        """Delete ganlib's own files of this run (never anything else: the user's files stay)."""
+        if not self.is_run():
+            raise ValueError(
+                f"{str(self.directory)!r} is not a ganlib run directory; nothing was deleted."
+            )
+        for name in OWN_ENTRIES:
+            path = self.directory / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif path.exists() or path.is_symlink():
+                path.unlink()
+        self.remove_temporaries()
+        self._cleared = True
+
+    def remove_temporaries(self) -> list[Path]:
+        """Delete the temporary files a killed run left half-written, and only those."""
+        if not self.directory.is_dir():
+            return []
+        stale = [p for p in self.directory.rglob("*") if p.is_file() and is_temporary(p)]
+        for path in stale:
+            path.unlink()
+        return stale
+
+    # --- The trainer's lock ---------------------------------------------------------------------
+
+    def _owner(self) -> str:
+        try:
+            owner = json.loads((self.directory / LOCK_OWNER).read_text())
+            return f"process {owner['pid']} on {owner['host']}, since {owner['since']}"
+        except (OSError, ValueError, KeyError, TypeError):
+            return "another process"
+
+    def _check_unlocked(self):
+        if not self.lock_path.exists():
+            return
+        probe = filelock.FileLock(self.lock_path, timeout=0)
+        try:
+            probe.acquire()
+        except filelock.Timeout:
+            raise ValueError(
+                f"run_dir {str(self.directory)!r} is being trained by {self._owner()}; wait for "
+                "it to finish, or stop it, before starting another trainer there."
+            ) from None
+        probe.release()
+
+    def lock(self):
+        """Hold the run's lock for a trainer: a second trainer fails at once, naming the first."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(self.lock_path, timeout=0)
+        try:
+            lock.acquire()
+        except filelock.Timeout:
+            raise ValueError(
+                f"run_dir {str(self.directory)!r} is being trained by {self._owner()}; wait for "
+                "it to finish, or stop it, before starting another trainer there."
+            ) from None
+        self._lock = lock
         write_json(
-            run.config_path,
+            self.directory / LOCK_OWNER,
+            {"pid": os.getpid(), "host": socket.gethostname(), "since": _now()},
+        )
+
+    def unlock(self):
+        """Release the lock taken by `lock` (a no-op when not held)."""
+        if self._lock is not None:
+            (self.directory / LOCK_OWNER).unlink(missing_ok=True)
+            self._lock.release()
+            self._lock = None
+
+    # --- Writing, as training goes ----------------------------------------------------------------
+
+    def begin(self, preset: Experiment, gan, *, mode: str = "full") -> int:
+        """Start or resume training `preset` here with the model `gan`; returns epochs done.
+
+        A new or empty folder gets config.json and the fixed snapshot grid. A run of the same
+        preset resumes after its last completed epoch: both networks, both optimizers and the
+        random generators are restored, and its planned epoch count is raised or lowered to
+        `preset.epochs` only once that load has succeeded.
+        """
+        self.lock()
+        self.diverged = None
+        try:
+            if not self.is_run():
+                self.create(preset, mode)
+                self.initial_epoch = 0
+            else:
+                done = self.check_resumable(preset)
+                self.remove_temporaries()
+                if done:
+                    self.load_state(gan, done)
+                if self.preset().epochs != preset.epochs:
+                    config = self.read_config()
+                    config["preset"]["epochs"] = preset.epochs
+                    write_json(self.config_path, config)
+                self.initial_epoch = done
+            if not self.latents_path.is_file():
+                self._write_grid(preset)
+        except BaseException:
+            self.unlock()
+            raise
+        self._start_time = datetime.datetime.now(datetime.timezone.utc)
+        return self.initial_epoch
+
+    def create(self, preset: Experiment, mode: str = "full"):
+        """Start a new run of `preset` here: config.json and the fixed snapshot grid.
+
+        Raises:
+            ValueError: the folder already holds a run, or other files.
+        """
+        if self.is_run():
+            raise ValueError(f"run_dir {str(self.directory)!r} already holds a run.")
+        if not self._cleared:
+            self.prepare(preset)  # refuses a folder of other files
+        self.directory.mkdir(parents=True, exist_ok=True)
+        base = PRESETS.get(preset.name, preset)
+        current, reference = preset.to_dict(), base.to_dict()
+        write_json(
+            self.config_path,
             {
-                "preset": preset.to_dict(),
-                "base_preset": base_preset.name if base_preset is not None else preset.name,
-                "overrides": overrides,
+                "preset": current,
+                "base_preset": base.name,
+                "overrides": {k: v for k, v in current.items() if reference.get(k) != v},
                 "seed": preset.seed,
                 "mode": mode,
-                "created": datetime.datetime.now(datetime.timezone.utc).isoformat(
-                    timespec="seconds"
-                ),
+                "created": _now(),
                 "device": device_description(),
                 "versions": library_versions(),
+                "history_format": HISTORY_FORMAT,
             },
         )
-        return run
+        self._write_grid(preset)
+
+    def _write_grid(self, preset: Experiment):
+        latents, labels = snapshot_grid(preset)
+        if labels is not None:
+            with atomic_path(self.labels_path) as path:
+                np.save(path, labels)
+        with atomic_path(self.latents_path) as path:
+            np.save(path, latents)
+
+    def write_snapshot(self, epoch: int, picture: np.ndarray):
+        """The snapshot PNG of `epoch`."""
+        write_png(self.snapshot_path(epoch), picture)
+
+    def write_weights(self, epoch: int, generator):
+        """The generator's weights after `epoch`."""
+        with atomic_path(self.weights_path(epoch)) as temporary:
+            generator.save_weights(temporary)
+
+    def write_history(self, rows: list[dict]):
+        """Replace history.csv with `rows` (dicts with `epoch` from 1), atomically."""
+        columns = ["epoch", *sorted({k for row in rows for k in row} - {"epoch"})]
+        text = io.StringIO()
+        writer = csv.DictWriter(text, columns, restval="NA", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        write_text(self.history_path, text.getvalue())
+
+    def _state_files(self, epoch: int) -> tuple[Path, Path]:
+        folder = self._state_folder(epoch)
+        return folder / "gan.weights.h5", folder / "rng.npy"
+
+    def save_state(self, gan, epoch: int):
+        """Save everything a resume needs after `epoch`; the previous state is kept until then.
+
+        The state goes to a new folder `state/epoch_NNN/`; only when it is complete does
+        `state/latest.json` point at it (an atomic rename), and older folders are removed after.
+        """
+        weights, rng = self._state_files(epoch)
+        with atomic_path(weights) as temporary:
+            gan.save_weights(temporary)
+        with atomic_path(rng) as temporary:
+            np.save(temporary, np.stack([np.asarray(v.numpy()) for v in _seed_states(gan)]))
+        write_json(self.state_dir / "latest.json", {"epoch": epoch, "folder": weights.parent.name})
+        for old in self.state_dir.glob("epoch_*"):
+            if old != weights.parent and old.is_dir():
+                shutil.rmtree(old)
+
+    def load_state(self, gan, epoch: int | None = None) -> int:
+        """Restore the state `save_state` wrote last into `gan`; returns its epoch.
+
+        Raises:
+            ValueError: naming the file, if the state is missing pieces or does not fit the model.
+        """
+        epoch = self.state_epoch() if epoch is None else epoch
+        weights, rng = self._state_files(epoch)
+        for path in (weights, rng):
+            if not path.is_file():
+                raise ValueError(
+                    f"{path} is missing; the training state of epoch {epoch} is incomplete."
+                )
+        gan.d_optimizer.build(gan.discriminator.trainable_variables)
+        gan.g_optimizer.build(gan.generator.trainable_variables)
+        try:
+            gan.load_weights(weights)
+            states = np.load(rng)
+        except Exception as error:  # h5py, Keras and NumPy raise several types for a damaged file
+            raise ValueError(
+                f"Could not load the training state {weights.parent}: {error}"
+            ) from error
+        variables = _seed_states(gan)
+        if len(states) != len(variables):
+            raise ValueError(
+                f"{rng} holds {len(states)} random-generator states; the model has "
+                f"{len(variables)}."
+            )
+        for variable, state in zip(variables, states):
+            variable.assign(state)
+        return epoch
+
+    def finish(self, *, mode: str, images: int | None = None):
+        """Write run_card.json at the end of a training session, and release the lock."""
+        try:
+            if self.is_run():
+                card = self.card()
+                write_json(
+                    self.card_path,
+                    {
+                        "epochs_completed": len(self.saved_epochs()),
+                        "train_images": images or card.get("train_images"),
+                        "wall_time_seconds": round(self.wall_time(), 1),
+                        "mode": mode,
+                        "diverged": self.diverged,
+                        "device": device_description(),
+                        "finished": _now(),
+                    },
+                )
+        finally:
+            self.unlock()
+
+    def callbacks(self, preset: Experiment, *, extra=(), mode: str | None = None) -> list:
+        """The Keras callbacks that make `fit` a complete, resumable training run of `preset`.
+
+        They set themselves up in `on_train_begin`: the first creates this run directory, or
+        resumes it after its last completed epoch (restoring both networks, both optimizers and
+        the random generators into the model); the others write each epoch's snapshot, generator
+        weights, history row and training state, and the run card at the end. `extra`
+        callbacks run after the history row and before the training state.
+
+        Example:
+            >>> gan = ganlib.training.build_gan(preset)
+            >>> run = ganlib.Run("runs/sharma")
+            >>> gan.fit(dataset, epochs=preset.epochs, callbacks=run.callbacks(preset))
+        """
+        if mode is None:
+            mode = "quick" if quick_mode() else "full"
+        return [
+            run_callbacks.RunSession(self, preset, mode=mode),
+            run_callbacks.EpochTimer(),
+            run_callbacks.StopOnDivergence(self),
+            run_callbacks.Snapshots(self, columns=preset.snapshot_grid[1]),
+            run_callbacks.GeneratorCheckpoints(self),
+            run_callbacks.HistoryLogger(self),
+            *extra,
+            run_callbacks.TrainingState(
+                self
+            ),  # last: it vouches that the epoch's files are written
+        ]
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def _names(paths, limit: int = 5) -> str:
+    names = [p.name + ("/" if p.is_dir() else "") for p in paths[:limit]]
+    more = f" and {len(paths) - limit} more" if len(paths) > limit else ""
+    return ", ".join(repr(n) for n in names) + more
 
 
 def list_epochs(run_dir) -> list[int]:
     """Epochs of a run whose generator weights can be restored."""
-    return Run(run_dir).epochs()
+    return Run(run_dir).saved_epochs()
+
+
+def read_history(run_dir) -> dict:
+    """history.csv of a run as a dict of lists, `epoch` numbered from 1 like the snapshots."""
+    return Run(run_dir).history()
 
 
 def restore_epoch(run_dir, epoch: int):
@@ -243,17 +711,16 @@ def restore_epoch(run_dir, epoch: int):
         epoch: an epoch whose weights were saved (see `list_epochs`).
 
     Returns:
-        The generator, a `keras.Model`, with that epoch's weights.
+        The generator, a `keras.Model`, with that epoch's weights (it remembers its preset's noise
+        distribution, which `ganlib.sample` then draws).
 
     Example:
         >>> generator = restore_epoch("runs/sharma_fashion_mnist", 5)
-        >>> images = generator(noise, training=False)
+        >>> images = ganlib.sample(generator, 16, seed=0)
     """
-    from ganlib.models import build_generator
-
     run = Run(run_dir)
     preset = run.preset()
-    saved = run.epochs()
+    saved = run.saved_epochs()
     if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or epoch not in saved:
         raise ValueError(
             f"Run {str(run.directory)!r} has no saved generator for epoch {epoch!r}; "
@@ -268,94 +735,10 @@ def restore_epoch(run_dir, epoch: int):
     return generator
 
 
-def sample(generator, count: int, *, noise_dim=None, noise="normal", seed=None):
-    """New images from new noise.
-
-    Args:
-        generator: a generator model (e.g. from `restore_epoch`).
-        count: number of images.
-        noise_dim: length of the noise vector; by default the generator's input size.
-        noise: "normal" or "uniform" (in [-1, 1]), as the preset that trained it.
-        seed: seed of the noise, for a repeatable draw.
-
-    Returns:
-        A NumPy array (count, H, W, C) in [-1, 1].
-    """
-    if not isinstance(count, int) or count <= 0:
-        raise ValueError(f"count must be a positive integer, received {count!r}.")
-    noise_dim = noise_dim or generator.input_shape[-1]
-    latents = draw_latents(count, noise_dim, noise, seed)
-    return np.asarray(generator(latents, training=False))
-
-
-def draw_latents(count: int, noise_dim: int, noise: str = "normal", seed=None) -> np.ndarray:
-    """A float32 (count, noise_dim) array of normal or uniform [-1, 1] noise, from NumPy's RNG."""
-    rng = np.random.default_rng(seed)
-    if noise == "normal":
-        return rng.standard_normal((count, noise_dim), dtype=np.float32)
-    if noise == "uniform":
-        return rng.uniform(-1.0, 1.0, (count, noise_dim)).astype(np.float32)
-    raise ValueError(f"noise must be 'normal' or 'uniform', received {noise!r}.")
-
-
-def read_history(run_dir) -> dict:
-    """history.csv as a dict of lists, with `epoch` numbered from 1 like the snapshots.
-
-    Keras' CSVLogger adds `val_*` columns filled with "NA" when there is no validation data;
-    columns with no value at all are left out.
-    """
-    path = Run(run_dir).history_path
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} does not exist; the run has finished no epoch yet.")
-    with open(path, newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    history: dict[str, list] = {}
-    for row in rows:
-        for key, value in row.items():
-            if value in ("NA", "", None):
-                number = float("nan")
-            else:
-                try:
-                    number = float(value)
-                except ValueError as error:
-                    raise ValueError(
-                        f"{path}: column {key!r} holds {value!r}, not a number."
-                    ) from error
-            history.setdefault(key, []).append(int(number) + 1 if key == "epoch" else number)
-    return {k: v for k, v in history.items() if not all(np.isnan(x) for x in v)}
-
-
 def finished_run(run_dir, preset):
-    """The run of `preset` in `run_dir` if it has completed all of `preset.epochs`, else None.
-
-    The run must hold the same preset, except that it may have been planned for more epochs:
-    nothing in training depends on the total epoch count (the learning-rate schedule counts
-    steps), so the first N epochs of a longer run, or of one stopped after epoch N, are exactly a
-    run of N epochs.
-    """
-    import dataclasses
-
-    from ganlib.experiments import Experiment
-
+    """The `Run` in `run_dir` if it holds `preset` with all of `preset.epochs` saved, else None."""
     run = Run(run_dir)
-    if not run.config_path.is_file():
-        return None
-    held = Experiment.from_dict(run.read_config()["preset"])
-    if dataclasses.replace(held, epochs=preset.epochs) != preset:
-        return None
-    if not set(range(1, preset.epochs + 1)) <= set(run.epochs()):
-        return None
-    return run
-
-
-def _wall_time(run: Run):
-    """(seconds, finished): from run_card.json, or summed over history.csv for a stopped run."""
-    card_path = run.directory / "run_card.json"
-    if card_path.is_file():
-        return json.loads(card_path.read_text()).get("wall_time_seconds"), True
-    if run.history_path.is_file():
-        return float(sum(read_history(run.directory).get("epoch_seconds", []))), False
-    return None, False
+    return run if run.finished(preset) else None
 
 
 def run_card(run_dir) -> str:
@@ -363,27 +746,29 @@ def run_card(run_dir) -> str:
     run = Run(run_dir)
     config = run.read_config()
     preset = config["preset"]
-    card_path = run.directory / "run_card.json"
-    card = json.loads(card_path.read_text()) if card_path.is_file() else {}
-    epochs = run.epochs()
-    wall, finished = _wall_time(run)
+    card = run.card()
+    epochs = run.saved_epochs()
+    wall = run.wall_time() if run.history_path.is_file() else None
+    base = PRESETS.get(preset["name"])
     if wall is None:
         wall_text = "no epoch finished yet"
-    elif finished:
+    elif card:
         wall_text = f"{wall / 60:.1f} min"
     else:
         wall_text = f"{wall / 60:.1f} min over the completed epochs (the run was stopped early)"
     images = card.get("train_images", preset.get("train_images") or "all")
     versions = config.get("versions", {})
+    overrides = {k: v for k, v in (config.get("overrides") or {}).items() if k != "epochs"}
+    report = f", the report's {base.epochs}" if base is not None else ""
     return "\n".join(
         [
             f"**Run card** — `{run.directory}`",
             "",
             f"- mode: **{config.get('mode', 'full')}**; preset `{preset['name']}` "
-            f"(overrides: {config.get('overrides') or 'none'})",
+            f"(overrides besides epochs: {overrides or 'none'})",
             f"- data: `{preset['dataset']}`, {images} training images, batch {preset['batch_size']}",
-            f"- epochs completed: {len(epochs)} of {preset['epochs']}",
-            f"- device: {config.get('device', 'unknown')}",
+            f"- epochs completed: {len(epochs)} of {preset['epochs']} planned{report}",
+            f"- device: {card.get('device') or config.get('device', 'unknown')}",
             f"- wall time: {wall_text}; started {config.get('created', '?')}",
             f"- TensorFlow {versions.get('tensorflow', '?')}, Keras {versions.get('keras', '?')}, "
             f"ganlib {versions.get('ganlib', '?')}, seed {config.get('seed')}",

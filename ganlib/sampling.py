@@ -13,10 +13,9 @@ import numpy as np
 
 from ganlib.data.checks import check_labels, check_positive_int
 from ganlib.images import image_grid
+from ganlib.models import NOISE_ATTRIBUTE
 
 NOISE_DISTRIBUTIONS = ("normal", "uniform")
-# Set on generators built from a preset (see `remember_noise`).
-NOISE_ATTRIBUTE = "ganlib_noise"
 
 
 def draw_latents(count: int, noise_dim: int, noise: str = "normal", seed=None) -> np.ndarray:
@@ -27,14 +26,6 @@ def draw_latents(count: int, noise_dim: int, noise: str = "normal", seed=None) -
     if noise == "uniform":
         return rng.uniform(-1.0, 1.0, (count, noise_dim)).astype(np.float32)
     raise ValueError(f"noise must be one of {NOISE_DISTRIBUTIONS}, received {noise!r}.")
-
-
-def remember_noise(generator, noise: str):
-    """Record on a generator the noise distribution it is trained with; returns the generator."""
-    if noise not in NOISE_DISTRIBUTIONS:
-        raise ValueError(f"noise must be one of {NOISE_DISTRIBUTIONS}, received {noise!r}.")
-    setattr(generator, NOISE_ATTRIBUTE, noise)
-    return generator
 
 
 def noise_of(generator) -> str:
@@ -97,7 +88,7 @@ def sample(
         labels: (N,) integer labels, for conditional generators.
         latents: fixed (N, noise_dim) noise to use instead of a new draw.
         noise: "normal" or "uniform" (in [-1, 1]); by default the distribution the generator's
-            preset trains with (see `remember_noise`).
+            preset trains with (recorded by `ganlib.models.build_generator`).
         seed: seed of the noise, for a repeatable draw.
         batch_size: images per forward pass: a few thousand 28×28 images in one pass take GBs.
 
@@ -138,8 +129,7 @@ def sample(
     latents = np.asarray(latents, dtype=np.float32)
     if labels is not None and len(labels) != len(latents):
         raise ValueError(
-            f"latents must have one row per label ({len(labels)}); received shape "
-            f"{latents.shape}."
+            f"latents must have one row per label ({len(labels)}); received shape {latents.shape}."
         )
     images = []
     for start in range(0, latents.shape[0], batch_size):

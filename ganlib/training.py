@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-import time
 from dataclasses import dataclass
 
 import keras
@@ -15,22 +13,10 @@ from keras import ops
 from ganlib import augment, losses
 from ganlib import data as data_module
 from ganlib.augment import random_cutmix
-from ganlib.callbacks import (
-    EpochTimer,
-    GeneratorCheckpoints,
-    HistoryLogger,
-    Snapshots,
-    StopOnDivergence,
-    TrainingState,
-    conditional_grid,
-    latest_state_epoch,
-    load_training_state,
-    snapshot_labels_path,
-)
-from ganlib.experiments import PRESETS, STEPS, Experiment, get_preset, quick_mode
+from ganlib.experiments import STEPS, Experiment, get_preset
 from ganlib.losses import binary_cross_entropy, discriminator_loss, generator_loss
 from ganlib.models import build_models
-from ganlib.runs import Run, atomic_path, draw_latents, finished_run, read_history, write_json
+from ganlib.runs import Run
 
 
 class RunningMeans(keras.metrics.Metric):
@@ -415,24 +401,38 @@ class TrainResult:
 
         `gan` is None; `wall_time` sums those epochs' times from history.csv.
         """
-        history = read_history(run.directory)
+        history = run.history()
         count = len(history["epoch"]) if epochs is None else epochs
         history = {k: v[:count] for k, v in history.items() if k != "epoch"}
-        preset = run.preset()
-        card_path = run.directory / "run_card.json"
-        images = (
-            json.loads(card_path.read_text()).get("train_images") if card_path.is_file() else None
-        )
+        card = run.card()
+        images = card.get("train_images")
         if not images:
+            preset = run.preset()
             available = len(data_module.load_arrays(preset.dataset, "train")[1])
             images = min(preset.train_images or available, available)
             images -= images % preset.batch_size
-        return cls(run, None, history, float(sum(history.get("epoch_seconds", []))), images)
+        return cls(
+            run,
+            None,
+            history,
+            float(sum(history.get("epoch_seconds", []))),
+            images,
+            card.get("diverged"),
+        )
 
 
-def _dataset_for(preset: Experiment, folder=None):
-    """The preset's training pipeline and its image count; `folder` overrides a folder dataset's
-    location (the benchmark points it at stand-in images)."""
+def preset_dataset(preset: Experiment, folder=None):
+    """The training pipeline of a preset and its image count (full batches only).
+
+    Args:
+        preset: the `Experiment`.
+        folder: a folder of images to read instead of the preset's dataset location (for the
+            hand-downloaded sets; the benchmark points it at stand-in pictures).
+
+    Returns:
+        (dataset, images): batches of the preset's size, shuffled with its seed, augmented as it
+        says, with labels when it is conditional.
+    """
     dataset = data_module.load(
         preset.dataset,
         "train",
@@ -450,20 +450,26 @@ def _dataset_for(preset: Experiment, folder=None):
     return dataset, int(dataset.cardinality()) * preset.batch_size
 
 
-def training_callbacks(run: Run, preset: Experiment, *, initial_epoch: int = 0, extra=()) -> list:
-    """The callbacks `train` gives `fit`, in their order, with `extra` before the training state.
+def check_dataset(dataset, preset: Experiment) -> int | None:
+    """Check a dataset's first batch against the preset; returns its image count when known.
 
-    The second is the `StopOnDivergence`, whose `diverged` tells whether training stopped early.
+    Raises:
+        ValueError: naming what was received and what the preset expects.
     """
-    return [
-        EpochTimer(),
-        StopOnDivergence(),
-        Snapshots(run, columns=preset.snapshot_grid[1]),
-        GeneratorCheckpoints(run),
-        HistoryLogger(run, initial_epoch=initial_epoch),
-        *extra,
-        TrainingState(run),  # last: it vouches that the epoch's files are all written
-    ]
+    first = next(iter(dataset), None)
+    if first is None:
+        raise ValueError("The dataset is empty; expected at least one batch of images.")
+    first_images = first[0] if isinstance(first, (tuple, list)) else first
+    data_module.check_images(first_images, preset.image_shape, what="training images")
+    if preset.conditional:
+        if not isinstance(first, (tuple, list)) or len(first) < 2:
+            raise ValueError(
+                f"Preset {preset.name!r} is conditional ({preset.classes} classes): the dataset "
+                "must yield (images, labels) batches; received images alone."
+            )
+        data_module.check_labels(np.asarray(first[1]), preset.classes, what="training labels")
+    batches = int(dataset.cardinality())
+    return int(first_images.shape[0]) * batches if batches > 0 else None
 
 
 def train(
@@ -479,10 +485,11 @@ def train(
     mode: str | None = None,
     strategy=None,
 ) -> TrainResult:
-    """Train a preset end to end and write its run directory.
+    """Train a preset end to end into a run directory: a short convenience over `fit`.
 
-    Data are loaded and checked before anything is written, so bad input never touches an
-    existing run.
+    It is `build_gan(preset).fit(dataset, callbacks=Run(run_dir).callbacks(preset))` after the
+    checks that must come before anything is written: the data are loaded and checked, and the
+    run directory is checked for what it holds.
 
     Args:
         preset: an `Experiment` or a preset name.
@@ -491,7 +498,8 @@ def train(
         dataset: a `tf.data.Dataset` of image batches in [-1, 1] to use instead of the preset's
             dataset; its batches must have the preset's image shape. For a conditional preset
             (one with `classes`), batches of (images, labels).
-        overwrite: replace an existing run in `run_dir`.
+        overwrite: replace the ganlib run in `run_dir` (its own files only; a folder that is not
+            a ganlib run is never cleared).
         resume: continue the run in `run_dir` after its last completed epoch (both networks,
             both optimizers with their learning-rate step, the random generators and the snapshot
             latents are restored); a finished run of exactly this preset (for instance one trained
@@ -514,8 +522,6 @@ def train(
         preset = get_preset(preset)
     if epochs is not None:
         preset = dataclasses.replace(preset, epochs=epochs)
-    if mode is None:
-        mode = "quick" if quick_mode() else "full"
     strategy = strategy or tf.distribute.get_strategy()
     if preset.batch_size % strategy.num_replicas_in_sync:
         raise ValueError(
@@ -523,128 +529,37 @@ def train(
             f"{strategy.num_replicas_in_sync} replicas; expected a multiple of "
             f"{strategy.num_replicas_in_sync}."
         )
-    if resume and (finished := finished_run(run_dir, preset)) is not None:
-        return TrainResult.load(finished, preset.epochs)
-    # Overrides are recorded against the registered preset of the same name, when there is one.
-    base = PRESETS.get(preset.name, preset)
-    if dataset is None:
-        dataset, images = _dataset_for(preset)
-    else:
-        images = None
-    first = next(iter(dataset), None)
-    if first is None:
-        raise ValueError("The dataset is empty; expected at least one batch of images.")
-    first_images = first[0] if isinstance(first, (tuple, list)) else first
-    data_module.check_images(first_images, preset.image_shape, what="training images")
-    if preset.conditional:
-        if not isinstance(first, (tuple, list)) or len(first) < 2:
-            raise ValueError(
-                f"Preset {preset.name!r} is conditional ({preset.classes} classes): the dataset "
-                "must yield (images, labels) batches; received images alone."
-            )
-        data_module.check_labels(np.asarray(first[1]), preset.classes, what="training labels")
-    if images is None:
-        images = int(first_images.shape[0]) * max(int(dataset.cardinality()), 1)
-
-    keras.utils.set_random_seed(preset.seed)
     run = Run(run_dir)
-    done = _resumable_epochs(run, preset) if resume and run.config_path.is_file() else None
-    if done is None:
-        run = Run.create(run_dir, preset, base_preset=base, overwrite=overwrite, mode=mode)
-        _write_snapshot_grid(run, preset)
+    if resume and not overwrite and run.finished(preset):
+        return TrainResult.load(run, preset.epochs)
+    images = None
+    if dataset is None:
+        dataset, images = preset_dataset(preset)
+    images = check_dataset(dataset, preset) if images is None else images
+    run.prepare(preset, overwrite=overwrite, resume=resume)
+    keras.utils.set_random_seed(preset.seed)
     # Variables made in the strategy's scope are mirrored on its replicas; `fit` then runs each
     # step on every replica's share of the batch.
     with strategy.scope():
         gan = build_gan(preset)
-        if done:
-            load_training_state(gan, run)
-    if done:
-        print(f"Resuming {run.directory} after epoch {done} of {preset.epochs}.")
-    all_callbacks = training_callbacks(run, preset, initial_epoch=done or 0, extra=callbacks)
-    stop = all_callbacks[1]
-    start = time.perf_counter()
     history = gan.fit(
         dataset,
         epochs=preset.epochs,
-        initial_epoch=done or 0,
-        callbacks=all_callbacks,
+        callbacks=run.callbacks(preset, extra=callbacks, mode=mode),
         verbose=verbose,
         shuffle=False,
     )
-    wall_time = time.perf_counter() - start + _previous_wall_time(run, done or 0)
-    write_json(
-        run.directory / "run_card.json",
-        {
-            "epochs_completed": len(run.epochs()),
-            "train_images": images,
-            "wall_time_seconds": round(wall_time, 1),
-            "mode": mode,
-            "diverged": stop.diverged,
-        },
-    )
-    if stop.diverged:
-        saved = run.epochs()
+    if run.diverged:
+        saved = run.saved_epochs()
         print(
-            f"Training stopped: the loss diverged at {stop.diverged}. The {len(saved)} completed "
+            f"Training stopped: the loss diverged at {run.diverged}. The {len(saved)} completed "
             f"epochs are kept; the last good one is epoch {saved[-1] if saved else 0}."
         )
     return TrainResult(
         run=run,
         gan=gan,
         history=history.history,
-        wall_time=wall_time,
-        images=images,
-        diverged=stop.diverged,
+        wall_time=run.wall_time(),
+        images=images or run.card().get("train_images"),
+        diverged=run.diverged,
     )
-
-
-def _write_snapshot_grid(run: Run, preset: Experiment):
-    rows, columns = preset.snapshot_grid
-    if preset.conditional:
-        latents, labels = conditional_grid(
-            rows, columns, preset.classes, preset.noise_dim, preset.noise, seed=preset.seed
-        )
-        with atomic_path(snapshot_labels_path(run)) as path:
-            np.save(path, labels)
-    else:
-        latents = draw_latents(rows * columns, preset.noise_dim, preset.noise, seed=preset.seed)
-    with atomic_path(run.latents_path) as path:
-        np.save(path, latents)
-
-
-def _resumable_epochs(run: Run, preset: Experiment) -> int | None:
-    """Epochs a resume can start after, or None when the folder holds nothing to resume."""
-    held = run.preset()
-    run.remove_temporaries()
-    if dataclasses.replace(held, epochs=preset.epochs) != preset:
-        differences = {
-            k: (v, getattr(preset, k))
-            for k, v in held.to_dict().items()
-            if k != "epochs" and preset.to_dict()[k] != v
-        }
-        raise ValueError(
-            f"run_dir {str(run.directory)!r} holds a different experiment ({held.name!r}); "
-            f"fields that differ (held, requested): {differences}. Choose a new run_dir, or pass "
-            "overwrite=True to replace it."
-        )
-    done = latest_state_epoch(run)
-    if done == 0 and run.epochs():
-        raise ValueError(
-            f"run_dir {str(run.directory)!r} has {len(run.epochs())} saved epochs but no training "
-            "state to resume from (it was written before resuming existed); pass overwrite=True."
-        )
-    if done == 0:
-        return None
-    if preset.epochs != held.epochs:
-        config = run.read_config()
-        config["preset"]["epochs"] = preset.epochs
-        write_json(run.config_path, config)
-    return done
-
-
-def _previous_wall_time(run: Run, done: int) -> float:
-    """Seconds spent on the epochs a resumed run had already completed."""
-    if not done:
-        return 0.0
-    history = read_history(run.directory)
-    return float(sum(history.get("epoch_seconds", [])[:done]))

@@ -58,9 +58,7 @@ import numpy as np
 
 import ganlib
 from ganlib import data, metrics, plotting
-from ganlib.callbacks import render_snapshot, snapshot_labels
 from ganlib.models import layer_table
-from ganlib.models.conditional import sample_with_labels
 
 # %% [markdown]
 # ## Hyperparameters
@@ -226,10 +224,7 @@ BEST_EPOCH = epochs[-1]
 # %%
 best_generator = ganlib.restore_epoch(RUN_DIR, BEST_EPOCH)
 run = ganlib.Run(RUN_DIR)
-same = np.array_equal(
-    render_snapshot(best_generator, run.latents(), preset.snapshot_grid[1], snapshot_labels(run)),
-    plotting.read_png(run.snapshot_path(BEST_EPOCH)),
-)
+same = run.reproduces_snapshot(best_generator, BEST_EPOCH)
 print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly from latents.npy and "
       f"labels.npy: {same}")
 
@@ -237,7 +232,7 @@ print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly from laten
 # The labels of the report's figures, from new noise.
 FIGURE_LABELS = [0, 0, 2, 0, 1, 0, 0, 2, 1]
 plotting.show_labeled(
-    sample_with_labels(best_generator, FIGURE_LABELS, seed=2024), FIGURE_LABELS,
+    ganlib.sample(best_generator, labels=FIGURE_LABELS, seed=2024), FIGURE_LABELS,
     class_names=CLASS_NAMES, columns=3,
     title=f"Epoch {BEST_EPOCH} Generated images for labels {FIGURE_LABELS}",
 );
@@ -253,7 +248,7 @@ plotting.show_labeled(
 
 # %%
 labels = metrics.balanced_labels(EVAL_SAMPLES, preset.classes)
-generated = sample_with_labels(best_generator, labels, seed=1)
+generated = ganlib.sample(best_generator, labels=labels, seed=1)
 reals = np.concatenate([images.numpy() for images, _ in train_dataset.take(4)])
 
 

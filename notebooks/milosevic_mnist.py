@@ -59,9 +59,7 @@ import numpy as np
 
 import ganlib
 from ganlib import metrics, plotting
-from ganlib.callbacks import render_snapshot, snapshot_labels
 from ganlib.models import layer_table
-from ganlib.models.conditional import sample_with_labels
 
 # %% [markdown]
 # ## Hyperparameters
@@ -211,10 +209,7 @@ BEST_EPOCH = best.epoch
 # %%
 best_generator = ganlib.restore_epoch(RUN_DIR, BEST_EPOCH)
 run = ganlib.Run(RUN_DIR)
-same = np.array_equal(
-    render_snapshot(best_generator, run.latents(), preset.snapshot_grid[1], snapshot_labels(run)),
-    plotting.read_png(run.snapshot_path(BEST_EPOCH)),
-)
+same = run.reproduces_snapshot(best_generator, BEST_EPOCH)
 print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly from latents.npy and "
       f"labels.npy: {same}")
 
@@ -222,7 +217,7 @@ print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly from laten
 # The labels of the report's Fig 2 (epoch 50), from new noise.
 FIGURE_LABELS = [7, 4, 1, 9, 0, 6, 6, 3, 2]
 plotting.show_labeled(
-    sample_with_labels(best_generator, FIGURE_LABELS, seed=2024), FIGURE_LABELS,
+    ganlib.sample(best_generator, labels=FIGURE_LABELS, seed=2024), FIGURE_LABELS,
     class_names=CLASS_NAMES, columns=3,
     title=f"Epoch {BEST_EPOCH} Generated images for labels {FIGURE_LABELS}",
 );

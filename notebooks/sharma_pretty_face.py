@@ -210,14 +210,10 @@ for row in zip(*(history[k] for k in keys)):
 BEST_EPOCH = epochs[-1]  # change it to the epoch you pick from the collage
 
 # %%
-from ganlib.callbacks import render_snapshot
 
 best_generator = ganlib.restore_epoch(RUN_DIR, BEST_EPOCH)
 run = ganlib.Run(RUN_DIR)
-same = np.array_equal(
-    render_snapshot(best_generator, run.latents(), preset.snapshot_grid[1]),
-    plotting.read_png(run.snapshot_path(BEST_EPOCH)),
-)
+same = run.reproduces_snapshot(best_generator, BEST_EPOCH)
 print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly: {same}")
 
 # %% [markdown]

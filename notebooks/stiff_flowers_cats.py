@@ -240,14 +240,10 @@ plotting.epoch_collage(RUN_DIR, pair, highlight=flagged[0] if flagged else None)
 BEST_EPOCH = max([e for e in epochs if e not in flagged], default=epochs[-1])
 
 # %%
-from ganlib.callbacks import render_snapshot
 
 best_generator = ganlib.restore_epoch(RUN_DIR, BEST_EPOCH)
 run = ganlib.Run(RUN_DIR)
-same = np.array_equal(
-    render_snapshot(best_generator, run.latents(), preset.snapshot_grid[1]),
-    plotting.read_png(run.snapshot_path(BEST_EPOCH)),
-)
+same = run.reproduces_snapshot(best_generator, BEST_EPOCH)
 print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly: {same}")
 
 # %% [markdown]

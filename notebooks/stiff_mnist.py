@@ -53,8 +53,6 @@ run_card = display(Markdown("*Run card: written when the Train cell has run.*"),
 
 import dataclasses
 
-import numpy as np
-
 import ganlib
 from ganlib import metrics, plotting
 from ganlib.models import layer_table
@@ -222,14 +220,10 @@ else:
 BEST_EPOCH = suggested.epoch if suggested is not None else epochs[-1]
 
 # %%
-from ganlib.callbacks import render_snapshot
 
 best_generator = ganlib.restore_epoch(RUN_DIR, BEST_EPOCH)
 run = ganlib.Run(RUN_DIR)
-same = np.array_equal(
-    render_snapshot(best_generator, run.latents(), preset.snapshot_grid[1]),
-    plotting.read_png(run.snapshot_path(BEST_EPOCH)),
-)
+same = run.reproduces_snapshot(best_generator, BEST_EPOCH)
 print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly: {same}")
 
 # %% [markdown]

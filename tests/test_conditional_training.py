@@ -10,11 +10,10 @@ import tensorflow as tf
 
 import ganlib
 from ganlib import augment, data
-from ganlib.callbacks import conditional_grid, render_snapshot, snapshot_labels
+from ganlib.images import read_png
 from ganlib.losses import generator_loss, l1_loss
 from ganlib.models import build_models
-from ganlib.models.conditional import sample_with_labels
-from ganlib.plotting import read_png
+from ganlib.sampling import conditional_grid, render_grid
 from ganlib.training import ConditionalGAN, build_gan
 
 HISTORY_KEYS = {"d_loss", "g_loss", "d_real", "d_fake", "d_real_accuracy", "d_fake_accuracy"}
@@ -139,7 +138,7 @@ def test_labels_outside_the_classes_are_refused(small_preset, tmp_path):
     assert not (tmp_path / "run").exists()
     generator = build_models(small_preset)[0]
     with pytest.raises(ValueError, match=r"in \[0, 10\); received \[12\]"):
-        sample_with_labels(generator, [1, 12])
+        ganlib.sample(generator, labels=[1, 12])
 
 
 def test_conditional_grid_by_hand():
@@ -149,7 +148,7 @@ def test_conditional_grid_by_hand():
     np.testing.assert_array_equal(latents[0], latents[2])
     np.testing.assert_array_equal(latents[1], latents[5])
     assert not np.allclose(latents[0], latents[6]) and not np.allclose(latents[0], latents[1])
-    pool = ganlib.runs.draw_latents(4, 5, seed=0)
+    pool = ganlib.sampling.draw_latents(4, 5, seed=0)
     np.testing.assert_array_equal(latents[[0, 1, 6, 7]], pool)
     one_class_latents, one_class = conditional_grid(3, 2, 1, 5, seed=0)
     assert one_class.tolist() == [0] * 6 and len(np.unique(one_class_latents, axis=0)) == 6
@@ -161,20 +160,20 @@ def test_fit_writes_a_conditional_run_that_restores_exactly(conditional_run):
     assert set(result.history) >= HISTORY_KEYS
     history = ganlib.read_history(run.directory)
     assert history["epoch"] == [1, 2] and set(history) >= HISTORY_KEYS
-    assert run.snapshot_epochs() == [0, 1, 2] and run.epochs() == [1, 2]
-    labels = snapshot_labels(run)
+    assert run.snapshot_epochs() == [0, 1, 2] and run.saved_epochs() == [1, 2]
+    labels = run.labels()
     assert labels.tolist() == [row for row in range(10) for _ in range(3)]
     assert run.latents().shape == (30, 100)
     card = json.loads((run.directory / "run_card.json").read_text())
     assert card["train_images"] == 64 and card["epochs_completed"] == 2
     for epoch in (1, 2):
         generator = ganlib.restore_epoch(run.directory, epoch)
-        picture = render_snapshot(generator, run.latents(), 3, labels)
+        picture = render_grid(generator, run.latents(), 3, labels)
         np.testing.assert_array_equal(picture, read_png(run.snapshot_path(epoch)))
     assert read_png(run.snapshot_path(2)).shape == (10 * 30 + 2, 3 * 30 + 2, 1)
     generator = ganlib.restore_epoch(run.directory, 2)
-    first = sample_with_labels(generator, [3, 3, 7], seed=1)
-    np.testing.assert_allclose(first, sample_with_labels(generator, [3, 3, 7], seed=1), atol=1e-6)
+    first = ganlib.sample(generator, labels=[3, 3, 7], seed=1)
+    np.testing.assert_allclose(first, ganlib.sample(generator, labels=[3, 3, 7], seed=1), atol=1e-6)
     assert first.shape == (3, 28, 28, 1) and np.abs(first).max() <= 1.0
 
 

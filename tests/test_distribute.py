@@ -200,7 +200,7 @@ def _train_under(strategy, out_dir):
     run = result.run
     return {
         "train": {
-            "epochs": run.epochs(),
+            "epochs": run.saved_epochs(),
             "history": sorted(result.history),
             "finite": [bool(np.isfinite(v).all()) for v in result.history.values()],
             "files": [

@@ -14,8 +14,8 @@ import tensorflow as tf
 
 import ganlib
 from ganlib import data
-from ganlib.callbacks import latest_state_epoch
-from ganlib.plotting import read_png
+from ganlib.files import is_temporary
+from ganlib.images import read_png
 
 EPOCHS = 6
 
@@ -51,11 +51,11 @@ def _kill_when(process, condition, timeout=240.0):
 
 def _check_consistent(run, completed):
     """Every completed epoch has its snapshot, weights and one history row; nothing else is there."""
-    assert run.epochs() == list(range(1, completed + 1))
+    assert run.saved_epochs() == list(range(1, completed + 1))
     assert run.snapshot_epochs() == list(range(0, completed + 1))
     history = ganlib.read_history(run.directory) if completed else {"epoch": []}
     assert history["epoch"] == list(range(1, completed + 1))
-    assert latest_state_epoch(run) == completed
+    assert run.state_epoch() == completed
     for epoch in run.snapshot_epochs():
         read_png(run.snapshot_path(epoch))  # raises on a damaged file
 
@@ -65,7 +65,7 @@ def test_training_survives_sigkill_at_several_points_and_resumes(tmp_path):
 
     def state_epoch():
         try:
-            return latest_state_epoch(run)
+            return run.state_epoch()
         except ValueError:
             return 0
 
@@ -93,12 +93,12 @@ def test_training_survives_sigkill_at_several_points_and_resumes(tmp_path):
     assert finished.returncode == 0, finished.stderr[-3000:]
     assert f"Resuming {run.directory} after epoch {completed} of {EPOCHS}" in finished.stdout
     _check_consistent(run, EPOCHS)
-    assert not [p for p in run.directory.rglob(".*")], "temporary files were left behind"
+    assert not [p for p in run.directory.rglob("*") if is_temporary(p)], "temporaries were left"
     # The resumed generator still reproduces each epoch's snapshot from the stored latent grid.
-    from ganlib.callbacks import render_snapshot
+    from ganlib.sampling import render_grid
 
     generator = ganlib.restore_epoch(run.directory, EPOCHS)
-    picture = render_snapshot(generator, run.latents(), columns=8)
+    picture = render_grid(generator, run.latents(), columns=8)
     np.testing.assert_array_equal(picture, read_png(run.snapshot_path(EPOCHS)))
 
 
@@ -112,7 +112,7 @@ def test_resume_continues_from_the_saved_state(tmp_path, tiny_preset):
     )
     assert int(resumed.gan.g_optimizer.iterations.numpy()) == 2 * steps
     assert int(resumed.gan.d_optimizer.iterations.numpy()) == 2 * steps
-    assert resumed.run.epochs() == [1, 2]
+    assert resumed.run.saved_epochs() == [1, 2]
     assert ganlib.read_history(resumed.run.directory)["epoch"] == [1, 2]
     assert ganlib.Run(tmp_path / "run").preset().epochs == 2
 

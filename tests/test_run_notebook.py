@@ -23,39 +23,46 @@ def notebook(source):
     )
 
 
-def parameters(nb):
-    return nb.cells[1].source.splitlines()
-
-
-def test_override_keeps_the_default_in_a_comment():
+def test_parameters_are_python_literals_of_names_the_cell_sets():
     nb = notebook('DATASET = "mnist"\nEPOCHS = 50  # the report\'s\nSEED = 0')
-    run_notebook.set_parameters(nb, {"EPOCHS": "2", "DATASET": '"fashion_mnist"'})
-    assert parameters(nb) == [
-        'DATASET = "fashion_mnist"  # this run\'s; default "mnist"',
-        "EPOCHS = 2  # this run's; default 50 (the report's)",
-        "SEED = 0",
-    ]
-    assert nb.cells[2].source == "print(EPOCHS)"
-
-
-def test_a_second_override_keeps_the_first_default():
-    nb = notebook("EPOCHS = None  # None: the report's")
-    run_notebook.set_parameters(nb, {"EPOCHS": "2"})
-    run_notebook.set_parameters(nb, {"EPOCHS": "3"})
-    assert parameters(nb) == ["EPOCHS = 3  # this run's; default None (None: the report's)"]
+    known = run_notebook.parameter_names(nb)
+    assert known == ["DATASET", "EPOCHS", "SEED"]
+    assert run_notebook.parse_parameters(['DATASET="fashion_mnist"', "EPOCHS=2"], known) == {
+        "DATASET": "fashion_mnist",
+        "EPOCHS": 2,
+    }
+    with pytest.raises(ValueError, match=r"must be a Python literal.*'twenty'"):
+        run_notebook.parse_parameters(["EPOCHS=twenty"], known)
 
 
 def test_unknown_parameter_names_the_known_ones():
-    nb = notebook("EPOCHS = 50\nSEED = 0")
+    known = run_notebook.parameter_names(notebook("EPOCHS = 50\nSEED = 0"))
     with pytest.raises(ValueError, match=r"'EPOCH'.*\['EPOCHS', 'SEED'\]"):
-        run_notebook.set_parameters(nb, {"EPOCH": "2"})
+        run_notebook.parse_parameters(["EPOCH=2"], known)
 
 
 def test_a_notebook_without_one_parameters_cell_is_refused():
     nb = notebook("EPOCHS = 50")
     nb.cells[1].metadata["tags"] = []
     with pytest.raises(ValueError, match="found 0"):
-        run_notebook.set_parameters(nb, {"EPOCHS": "2"})
+        run_notebook.parameter_names(nb)
+
+
+def test_papermill_executes_with_the_parameters_injected(tmp_path):
+    path = tmp_path / "n.ipynb"
+    nb = notebook("EPOCHS = 50")
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    run_notebook.main([str(path), "EPOCHS=2", "--output", str(tmp_path / "out.ipynb")])
+    executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "EPOCHS = 2" in injected[0].source
+    assert executed.cells[-1].outputs[0].text == "2\n"
+    assert nbformat.read(path, as_version=4).cells[1].source == "EPOCHS = 50"
 
 
 def test_bad_argument_is_refused_before_anything_runs(tmp_path, capsys):

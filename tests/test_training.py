@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import ganlib
-from ganlib.callbacks import render_snapshot
-from ganlib.plotting import read_png
+from ganlib.images import read_png
+from ganlib.sampling import render_grid
 from ganlib.training import GAN, RunningMeans, build_gan, make_optimizer
 
 HISTORY_KEYS = {"d_loss", "g_loss", "d_real", "d_fake", "epoch_seconds"}
@@ -26,7 +26,7 @@ def test_fit_writes_every_file_of_the_run_directory(trained_run):
     }
     assert config["seed"] == 0 and {"tensorflow", "keras", "ganlib"} <= set(config["versions"])
     assert run.snapshot_epochs() == [0, 1, 2]
-    assert run.epochs() == [1, 2]
+    assert run.saved_epochs() == [1, 2]
     assert run.latents().shape == (6, 100)
     history = ganlib.read_history(run.directory)
     assert history["epoch"] == [1, 2]
@@ -43,7 +43,7 @@ def test_restore_epoch_regenerates_that_epochs_snapshot_exactly(trained_run):
     run = trained_run.run
     for epoch in (1, 2):
         generator = ganlib.restore_epoch(run.directory, epoch)
-        regenerated = render_snapshot(generator, run.latents(), columns=3)
+        regenerated = render_grid(generator, run.latents(), columns=3)
         np.testing.assert_array_equal(regenerated, read_png(run.snapshot_path(epoch)))
     # The two epochs differ, so the check above really tells epochs apart.
     assert not np.array_equal(read_png(run.snapshot_path(1)), read_png(run.snapshot_path(2)))

@@ -163,7 +163,7 @@ def test_stiff_rejects_sizes_it_has_no_blocks_for():
 
 def test_stiff_generator_output_in_tanh_range_for_uniform_noise():
     generator = dcgan.stiff_generator(image_shape=(28, 28, 1))
-    noise = ganlib.runs.draw_latents(16, 100, "uniform", seed=3)
+    noise = ganlib.sampling.draw_latents(16, 100, "uniform", seed=3)
     images = np.asarray(generator(noise * 50, training=False))
     assert images.shape == (16, 28, 28, 1) and np.abs(images).max() <= 1.0
 
@@ -196,7 +196,7 @@ def test_unet_skip_connections_carry_the_input_to_the_output():
     generator = unet.vemuri_unet_generator(image_shape=(16, 16, 3))
     middle = generator.get_layer("middle_conv")
     middle.set_weights([np.zeros_like(w) for w in middle.get_weights()])
-    noise = ganlib.runs.draw_latents(2, 16 * 16 * 3, "normal", seed=0)
+    noise = ganlib.sampling.draw_latents(2, 16 * 16 * 3, "normal", seed=0)
     first, second = np.asarray(generator(noise[:1])), np.asarray(generator(noise[1:]))
     assert not np.allclose(first, second)
 

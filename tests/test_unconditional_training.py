@@ -9,11 +9,11 @@ import pytest
 
 import ganlib
 from ganlib import augment
-from ganlib.callbacks import render_snapshot
 from ganlib.data import from_arrays
+from ganlib.images import read_png
 from ganlib.models import dcgan
-from ganlib.plotting import generated_beside_real, latent_traversal, read_png, traversal_latents
-from ganlib.runs import draw_latents
+from ganlib.plotting import generated_beside_real, latent_traversal, traversal_latents
+from ganlib.sampling import draw_latents, render_grid
 from ganlib.training import GAN
 
 
@@ -165,13 +165,13 @@ def test_short_fit_of_the_unet_cutmix_gan_writes_a_restorable_run(tmp_path):
     run = result.run
     assert set(result.history) >= {"d_loss", "g_loss", "d_real", "d_fake"}
     assert np.isfinite(result.history["d_loss"]).all()
-    assert run.epochs() == [1] and run.latents().shape == (2, 32 * 32 * 3)
+    assert run.saved_epochs() == [1] and run.latents().shape == (2, 32 * 32 * 3)
     config = json.loads(run.config_path.read_text())
     assert config["preset"]["cutmix_probability"] == 1.0
     generator = ganlib.restore_epoch(run.directory, 1)
     assert generator.name == "vemuri_unet_generator"
     np.testing.assert_array_equal(
-        render_snapshot(generator, run.latents(), columns=2), read_png(run.snapshot_path(1))
+        render_grid(generator, run.latents(), columns=2), read_png(run.snapshot_path(1))
     )
 
 

@@ -1,55 +1,62 @@
-"""Execute a notebook with some parameters changed, as its committed outputs are made.
+"""Execute a notebook with some parameters set, with papermill, as its committed outputs are made.
 
 Usage:
     python tools/run_notebook.py NOTEBOOK [NAME=VALUE ...] [--output PATH]
 
-Each NAME=VALUE replaces the value of `NAME = ...` in the cell tagged `parameters` (VALUE is a
-Python expression, written as is); a name that the cell does not assign is an error, so a typo
-cannot silently run the defaults. The line keeps a comment saying what the default was. The
-notebook runs from its own folder (relative paths such as `../runs` resolve as in Jupyter), with
-no cell timeout, and is written to `--output` (default: in place) only once every cell has run.
-TensorFlow's C++ start-up log lines (oneDNN, CUDA probing) are removed from the stored outputs;
-`--strip-only` does only that, without executing.
+Each NAME=VALUE sets a name of the cell tagged `parameters` (VALUE is a Python literal: 20,
+"mnist", None); papermill writes them into a cell tagged `injected-parameters` just after it, so
+the executed notebook says what it was run with. A name the parameters cell does not assign is an
+error (papermill only warns), so a typo cannot silently run the defaults. The notebook runs from
+its own folder (relative paths such as `../runs` resolve as in Jupyter), with no cell timeout, and
+is written to `--output` (default: in place) only once every cell has run. TensorFlow's C++
+start-up log lines (oneDNN, CUDA probing) are removed from the stored outputs; `--strip-only`
+does only that, without executing.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
-from nbconvert.preprocessors import ExecutePreprocessor
+import papermill
 
 
-def set_parameters(notebook, overrides: dict[str, str]) -> None:
+def parameter_names(notebook) -> list[str]:
+    """The names the notebook's one cell tagged `parameters` assigns."""
     cells = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
     if len(cells) != 1:
         raise ValueError(f"expected one cell tagged 'parameters', found {len(cells)}")
-    lines = cells[0].source.splitlines()
-    for name, value in overrides.items():
-        pattern = re.compile(rf"^{re.escape(name)}\s*=\s*(.*?)(\s*#.*)?$")
-        for i, line in enumerate(lines):
-            match = pattern.match(line)
-            if match:
-                default = match.group(1).strip()
-                comment = match.group(2).strip().lstrip("#").strip() if match.group(2) else ""
-                # A notebook executed before keeps its first default, not the previous run's value.
-                earlier = re.match(r"this run's; default (.*?)(?: \((.*)\))?$", comment)
-                if earlier:
-                    default, comment = earlier.group(1), earlier.group(2) or ""
-                lines[i] = f"{name} = {value}  # this run's; default {default}" + (
-                    f" ({comment})" if comment else ""
-                )
-                break
-        else:
-            known = [m.group(1) for m in map(re.compile(r"^(\w+)\s*=").match, lines) if m]
+    return [
+        target.id
+        for node in ast.parse(cells[0].source).body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    ]
+
+
+def parse_parameters(items: list[str], known: list[str]) -> dict:
+    """NAME=VALUE strings as a dict of Python values; ValueError naming what is wrong."""
+    values = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        if not sep or not name.isidentifier() or not text:
+            raise ValueError(f"expected NAME=VALUE, got {item!r}")
+        if name not in known:
+            raise ValueError(f"parameter {name!r} is not set in the parameters cell; it sets {known}")
+        try:
+            values[name] = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
             raise ValueError(
-                f"parameter {name!r} is not set in the parameters cell; it sets {known}"
-            )
-    cells[0].source = "\n".join(lines)
+                f"the value of {name} must be a Python literal (20, 'mnist', None); got {text!r}"
+            ) from None
+    return values
 
 
 # TensorFlow's C++ logging (absl) writes to the kernel's stderr before Python can silence it.
@@ -82,14 +89,7 @@ def main(argv=None) -> int:
     parser.add_argument("--output", type=Path, help="where to write it (default: in place)")
     parser.add_argument("--strip-only", action="store_true", help="only remove TF's log lines")
     args = parser.parse_args(argv)
-
-    overrides = {}
-    for item in args.parameters:
-        name, sep, value = item.partition("=")
-        if not sep or not name.isidentifier() or not value:
-            parser.error(f"expected NAME=VALUE, got {item!r}")
-        overrides[name] = value
-    if args.strip_only and overrides:
+    if args.strip_only and args.parameters:
         parser.error(
             f"--strip-only executes nothing, so it takes no parameters; got {args.parameters}"
         )
@@ -100,14 +100,25 @@ def main(argv=None) -> int:
         nbformat.write(notebook, output)
         print(f"{args.notebook} -> {output}: {removed} TensorFlow log lines removed")
         return 0
-    set_parameters(notebook, overrides)
+    try:
+        parameters = parse_parameters(args.parameters, parameter_names(notebook))
+    except ValueError as error:
+        parser.error(str(error))
     start = time.perf_counter()
-    ExecutePreprocessor(timeout=None, kernel_name="python3").preprocess(
-        notebook, {"metadata": {"path": str(args.notebook.resolve().parent)}}
-    )
-    strip_tf_logs(notebook)
+    with tempfile.TemporaryDirectory() as scratch:
+        executed = Path(scratch) / args.notebook.name
+        papermill.execute_notebook(
+            str(args.notebook),
+            str(executed),
+            parameters=parameters,
+            cwd=str(args.notebook.resolve().parent),
+            kernel_name="python3",
+            progress_bar=False,
+        )
+        result = nbformat.read(executed, as_version=4)
+    strip_tf_logs(result)
     output.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, output)
+    nbformat.write(result, output)
     print(f"{args.notebook} -> {output}: executed in {time.perf_counter() - start:.0f} s")
     return 0
 

@@ -42,7 +42,6 @@ from ganlib.metrics.registry import (
     read_metrics,
     register,
 )
-from ganlib.metrics.sampling import balanced_labels, generate_images
 from ganlib.metrics.ssim import mean_ssim
 from ganlib.metrics.statistics import (
     class_histogram,
@@ -52,6 +51,7 @@ from ganlib.metrics.statistics import (
     kid_from_features,
     mean_pairwise_distance,
 )
+from ganlib.sampling import balanced_labels, is_conditional, sample
 
 
 def evaluate_generator(
@@ -72,7 +72,7 @@ def evaluate_generator(
     `labels` default to every class equally often, and "label_accuracy" can be asked for.
 
     Args:
-        generator: a generator model or callable (see `ganlib.metrics.generate_images`).
+        generator: a generator model or callable (see `ganlib.sample`).
         metrics: a metric name or names.
         domain: the domain classifier ("mnist", "fashion_mnist", "cifar10").
         samples: images to draw (when `labels` is not given).
@@ -88,14 +88,12 @@ def evaluate_generator(
     Example:
         >>> evaluate_generator(cgan_generator, ["label_accuracy", "domain_fid"], domain="mnist")
     """
-    from ganlib.metrics.sampling import is_conditional
-
     reference = reference or Reference(domain, real_images)
     if labels is None and is_conditional(generator):
         if reference.domain is None:
             raise ValueError("A conditional generator needs domain= or labels= to be evaluated.")
         labels = balanced_labels(samples, reference.domain.classes)
-    images = generate_images(generator, samples, labels=labels, noise=noise, seed=seed)
+    images = sample(generator, samples, labels=labels, noise=noise, seed=seed)
     return compute_metrics(images, metrics, labels=labels, reference=reference)
 
 
@@ -120,7 +118,6 @@ __all__ = [
     "evaluate_generator",
     "fid_from_features",
     "frechet_distance",
-    "generate_images",
     "get_domain",
     "get_metric",
     "inception_score_from_probabilities",

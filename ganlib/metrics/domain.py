@@ -13,7 +13,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import keras
 import numpy as np
+import tensorflow as tf
+from keras import layers
 
 from ganlib import _env  # noqa: F401
 from ganlib import data as data_module
@@ -167,9 +170,6 @@ def domain_classifier(
     Returns:
         A Functional `keras.Model` mapping images to (batch, classes) logits.
     """
-    import keras
-    from keras import layers
-
     image = keras.Input(shape=image_shape, name="image")
     x = image
     for index, filters in enumerate(blocks):
@@ -221,8 +221,6 @@ class DomainClassifier:
     """
 
     def __init__(self, domain, weights_path=None):
-        import keras
-
         self.domain = get_domain(domain)
         path = Path(weights_path) if weights_path is not None else self.domain.weights_path
         if not path.is_file():
@@ -253,8 +251,6 @@ class DomainClassifier:
         Only the height and width may differ (e.g. MNIST generated at 64×64 for milosevic); the
         channels must match.
         """
-        import tensorflow as tf
-
         images = np.asarray(images, dtype=np.float32)
         data_module.check_images(images, what="images")
         height, width, channels = self.domain.image_shape
@@ -279,8 +275,6 @@ class DomainClassifier:
         Returns:
             (features (N, 128) float64, probabilities (N, classes) float64).
         """
-        import keras
-
         images = self.prepare(images)
         features, logits = self._outputs_model.predict(images, batch_size=batch_size, verbose=0)
         probabilities = keras.ops.convert_to_numpy(keras.ops.softmax(logits, axis=-1))

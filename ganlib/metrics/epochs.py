@@ -26,8 +26,8 @@ from ganlib.metrics.registry import (
     metric_series,
     read_metrics,
 )
-from ganlib.metrics.sampling import balanced_labels, generate_images, is_conditional
-from ganlib.runs import Run, draw_latents, read_history, restore_epoch
+from ganlib.runs import Run, read_history, restore_epoch
+from ganlib.sampling import balanced_labels, draw_latents, is_conditional, sample
 
 DEFAULT_METRICS = ("domain_fid", "missing_classes", "class_entropy", "diversity")
 COLLAPSE_METRICS = ("missing_classes", "class_entropy", "diversity")
@@ -140,7 +140,7 @@ class EpochMetrics(keras.callbacks.Callback):
         if epoch % self.every:
             return
         start = time.perf_counter()
-        images = generate_images(
+        images = sample(
             self.model.generator,
             latents=self.latents,
             labels=self.labels,
@@ -206,7 +206,7 @@ def evaluate_epochs(
     _check_samples(samples)
     run = Run(run_dir)
     preset = run.preset()
-    saved = run.epochs()
+    saved = run.saved_epochs()
     if epochs is None:
         epochs = saved
     else:
@@ -243,7 +243,7 @@ def evaluate_epochs(
         start = time.perf_counter()
         generator = restore_epoch(run.directory, epoch)
         labels = _labels_for(generator, samples, reference)
-        images = generate_images(generator, latents=latents, labels=labels, batch_size=batch_size)
+        images = sample(generator, latents=latents, labels=labels, batch_size=batch_size)
         results = compute_metrics(images, todo, labels=labels, reference=reference)
         for result in results.values():
             values[result.metric][epoch] = result.value

@@ -13,10 +13,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import keras
 import numpy as np
+import tensorflow as tf
 
 from ganlib import _env  # noqa: F401
 from ganlib import data as data_module
+from ganlib.metrics.domain import file_digest
 
 WEIGHTS_ENV = "GANLIB_INCEPTION_WEIGHTS"
 INPUT_SIZE = 299
@@ -37,8 +40,6 @@ class InceptionExtractor:
     """
 
     def __init__(self, model, name: str):
-        import keras
-
         self.name = name
         self.model = keras.Model(
             model.input,
@@ -63,8 +64,6 @@ class InceptionExtractor:
         Returns:
             (features (N, 2048) float64, probabilities (N, 1000) float64).
         """
-        import tensorflow as tf
-
         images = np.asarray(images, dtype=np.float32)
         data_module.check_images(images, what="images")
         if images.shape[-1] not in (1, 3):
@@ -112,10 +111,6 @@ def load_inception(weights="auto") -> InceptionExtractor:
         FileNotFoundError: the named file does not exist, or no file is named and Keras cannot
             download the weights; the message says how to fix it.
     """
-    import keras
-
-    from ganlib.metrics.domain import file_digest
-
     if weights == "auto":
         weights = os.environ.get(WEIGHTS_ENV) or "imagenet"
     key = str(weights)

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import time
 
+import keras
 import numpy as np
+from keras import layers
 
 from ganlib import data as data_module
-from ganlib.metrics.sampling import generate_images
 from ganlib.models.resnet import resnet18
+from ganlib.sampling import sample
 
 DEFAULT_EPOCHS = {"softmax_regression": 10, "resnet18": 10}
 COLUMNS = (("accuracy_generated", "Acc (fake)"), ("accuracy_mixed", "Acc (mixed)"))
@@ -36,9 +38,6 @@ def softmax_regression(image_shape, classes: int = 10, name: str = "softmax_regr
     Returns:
         A Functional `keras.Model`: Flatten → Dense(classes), returning logits.
     """
-    import keras
-    from keras import layers
-
     image = keras.Input(shape=image_shape, name="image")
     x = layers.Flatten(name="flatten")(image)
     logits = layers.Dense(classes, name="logits")(x)
@@ -123,8 +122,6 @@ def classifier_protocol(
         >>> result = classifier_protocol((x_train, y_train), (x_test, y_test), cgan_generator)
         >>> display(Markdown(protocol_table({"cDCGAN": result})))
     """
-    import keras
-
     real_images, real_labels = _labelled(real_train, "real_train")
     image_shape = real_images.shape[1:]
     test_images, test_labels = _labelled(real_test, "real_test", image_shape)
@@ -132,7 +129,7 @@ def classifier_protocol(
         fake_images, fake_labels = _labelled(generated, "generated", image_shape)
     else:
         fake_labels = real_labels if generated_labels is None else np.asarray(generated_labels)
-        fake_images = generate_images(generated, labels=fake_labels, noise=noise, seed=seed)
+        fake_images = sample(generated, labels=fake_labels, noise=noise, seed=seed)
         fake_images, fake_labels = _labelled((fake_images, fake_labels), "generated", image_shape)
     if classes is None:
         classes = int(max(real_labels.max(), test_labels.max(), fake_labels.max())) + 1

@@ -18,6 +18,8 @@ import numpy as np
 
 from ganlib import data as data_module
 from ganlib.metrics import statistics
+from ganlib.metrics.domain import get_domain, load_domain_arrays, load_domain_classifier
+from ganlib.metrics.inception import load_inception
 from ganlib.runs import Run
 
 BETTER = ("lower", "higher")
@@ -106,8 +108,6 @@ class Reference:
     def __init__(
         self, domain=None, real_images=None, *, inception_weights="auto", classifier_weights=None
     ):
-        from ganlib.metrics.domain import get_domain
-
         self.domain = get_domain(domain) if domain is not None else None
         # A committed sample ("fashion_mnist_sample") is compared with its own test split.
         self.dataset = (
@@ -149,8 +149,6 @@ class Reference:
                     "This metric compares with real images: pass real_images=, or a domain= whose "
                     "test split is used."
                 )
-            from ganlib.metrics.domain import load_domain_arrays
-
             images, _ = load_domain_arrays(self.dataset or self.domain, "test")
             self._real_images = images.astype(np.float32) / 127.5 - 1.0
         return self._real_images
@@ -163,15 +161,11 @@ class Reference:
                 "Domain metrics need a domain classifier: pass domain= (one of 'mnist', "
                 "'fashion_mnist', 'cifar10')."
             )
-        from ganlib.metrics.domain import load_domain_classifier
-
         return load_domain_classifier(self.domain, self.classifier_weights)
 
     @property
     def inception(self):
         """The `InceptionExtractor` (loaded on first use)."""
-        from ganlib.metrics.inception import load_inception
-
         return load_inception(self.inception_weights)
 
     def extractor(self, kind: str):

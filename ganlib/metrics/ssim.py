@@ -17,6 +17,7 @@ SSIM itself is `skimage.metrics.structural_similarity` with its default 7×7 win
 from __future__ import annotations
 
 import numpy as np
+from skimage.metrics import structural_similarity
 
 from ganlib import data as data_module
 
@@ -24,8 +25,6 @@ PAIRINGS = ("random", "nearest")
 
 
 def _ssim(first: np.ndarray, second: np.ndarray) -> float:
-    from skimage.metrics import structural_similarity
-
     if first.shape[-1] == 1:
         return float(structural_similarity(first[..., 0], second[..., 0], data_range=2.0))
     return float(structural_similarity(first, second, data_range=2.0, channel_axis=-1))

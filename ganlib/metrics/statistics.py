@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.spatial.distance import pdist
+from scipy.special import rel_entr
 
 
 def _features(features, what: str) -> np.ndarray:
@@ -222,8 +224,6 @@ def inception_score_from_probabilities(probabilities, splits: int = 1) -> tuple[
     Returns:
         (mean, standard deviation) over the splits.
     """
-    from scipy.special import rel_entr
-
     probabilities = _probabilities(probabilities)
     if not isinstance(splits, int) or not 1 <= splits <= probabilities.shape[0]:
         raise ValueError(
@@ -305,8 +305,6 @@ def mean_pairwise_distance(features, limit: int = 1000, seed: int = 0) -> float:
     Returns:
         The mean distance, a float ≥ 0.
     """
-    from scipy.spatial.distance import pdist
-
     features = _features(features, "features")
     if features.shape[0] < 2:
         raise ValueError(f"Diversity needs at least 2 samples; received {features.shape[0]}.")

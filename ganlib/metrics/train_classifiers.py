@@ -16,9 +16,12 @@ import json
 import time
 from pathlib import Path
 
+import keras
 import numpy as np
+import tensorflow as tf
 
 from ganlib import _env  # noqa: F401
+from ganlib.files import atomic_path, write_json
 from ganlib.metrics.domain import (
     DOMAINS,
     RECORD_PATH,
@@ -27,7 +30,7 @@ from ganlib.metrics.domain import (
     load_domain_arrays,
     read_record,
 )
-from ganlib.runs import atomic_path, device_description, library_versions, write_json
+from ganlib.runs import device_description, library_versions
 
 # Epochs and augmentation per domain: enough to pass the targets (MNIST ≥ 99 %, Fashion-MNIST
 # ≥ 91 %) with a small network. CIFAR-10 has only 4,660 training images here, so it gets more
@@ -43,8 +46,6 @@ LEARNING_RATE = 2e-3
 
 
 def _augment(flip: bool, shift: int, seed: int):
-    import tensorflow as tf
-
     def apply(images, labels):
         if flip:
             images = tf.image.random_flip_left_right(images, seed=seed)
@@ -77,9 +78,6 @@ def train_domain(name: str, epochs: int | None = None, seed: int = 0, output_dir
     Returns:
         A dict: test accuracy, data sizes, epochs, hardware, wall time, weights digest.
     """
-    import keras
-    import tensorflow as tf
-
     if name not in DOMAINS:
         raise ValueError(f"Unknown domain {name!r}; expected one of {sorted(DOMAINS)}.")
     domain = DOMAINS[name]

@@ -102,9 +102,19 @@ def _builders(preset):
     return ARCHITECTURES[preset.architecture]
 
 
+# The noise distribution a generator is trained with, recorded on it so that `ganlib.sample`
+# draws the same one by default.
+NOISE_ATTRIBUTE = "ganlib_noise"
+
+
+def _with_noise(generator, preset):
+    setattr(generator, NOISE_ATTRIBUTE, preset.noise)
+    return generator
+
+
 def build_generator(preset):
     """Build the generator a preset names, with fresh weights."""
-    return _builders(preset)[0](preset)
+    return _with_noise(_builders(preset)[0](preset), preset)
 
 
 def build_models(preset):
@@ -117,7 +127,7 @@ def build_models(preset):
         (generator, discriminator), two Functional `keras.Model`s with fresh weights.
     """
     g_builder, d_builder = _builders(preset)
-    return g_builder(preset), d_builder(preset)
+    return _with_noise(g_builder(preset), preset), d_builder(preset)
 
 
 def layer_table(model) -> str:
@@ -142,6 +152,7 @@ def layer_table(model) -> str:
 
 __all__ = [
     "ARCHITECTURES",
+    "NOISE_ATTRIBUTE",
     "build_generator",
     "build_models",
     "conditional",
