@@ -447,6 +447,13 @@ def preset_dataset(preset: Experiment, folder=None):
         if preset.rotation_degrees or preset.crop_padding
         else None,
     )
+    class_names = getattr(dataset, "class_names", None)
+    if preset.conditional and class_names is not None and len(class_names) != preset.classes:
+        raise ValueError(
+            f"Preset {preset.name!r} is conditional with {preset.classes} classes, but its folder "
+            f"has {len(class_names)} class folders {class_names[:10]}; expected one subfolder per "
+            "class."
+        )
     return dataset, int(dataset.cardinality()) * preset.batch_size
 
 

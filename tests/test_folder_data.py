@@ -73,8 +73,8 @@ def test_skimage_resize_matches_scikit_image(tmp_path):
 
 
 def test_limit_keeps_every_class(animal_folder):
-    with pytest.warns(UserWarning):
-        dataset = data.load_folder(animal_folder, 8, with_labels=True, limit=3)
+    # The files are chosen before they are decoded: the corrupt one is not among these three.
+    dataset = data.load_folder(animal_folder, 8, with_labels=True, limit=3)
     assert sorted(int(label) for _, label in dataset) == [0, 1, 2]
 
 

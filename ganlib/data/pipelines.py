@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import warnings
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -261,29 +262,65 @@ def _resize(image, size, method):
     return tf.image.resize(image, size, method="bilinear", antialias=True)
 
 
+# The formats TensorFlow's decode_image reads; Pillow opens more (TIFF, WebP), which would then fail
+# in the middle of an epoch.
+DECODABLE_FORMATS = ("PNG", "JPEG", "BMP", "GIF")
+
+
 def _readable(path: Path) -> bool:
+    """Whether a file decodes whole, in a format the training pipeline reads."""
     try:
         with Image.open(path) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            if image.format not in DECODABLE_FORMATS:
+                return False
+            image.load()  # every pixel: truncated files and bad compressed data fail here
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, zlib.error):
+        return False
+    except Image.DecompressionBombError:
         return False
     return True
 
 
-def folder_files(directory) -> tuple[list[str], np.ndarray, list[str]]:
+def _class_folders(directory: Path, images_below) -> list[Path]:
+    """The class subfolders of `directory`; refuses empty ones and links to an ancestor."""
+    here = directory.resolve()
+    folders = sorted(d for d in directory.iterdir() if d.is_dir() and not d.name.startswith("."))
+    for folder in folders:
+        target = folder.resolve()
+        if folder.is_symlink() and (target == here or target in here.parents):
+            raise ValueError(
+                f"{str(folder)!r} links to {str(target)!r}, the folder itself or a folder above it: "
+                "as a class it would hold every image again. Remove the link."
+            )
+    holding = [d for d in folders if images_below(d)]
+    if holding and len(holding) < len(folders):
+        empty = [d.name for d in folders if d not in holding]
+        raise ValueError(
+            f"{str(directory)!r} has class folders without images: {empty}. Every subfolder is a "
+            "class (labels in sorted order), so an empty one would shift the labels of the "
+            "classes after it; remove it or add its images."
+        )
+    return holding
+
+
+def folder_files(directory, limit: int | None = None) -> tuple[list[str], np.ndarray, list[str]]:
     """The readable image files of a folder, their labels and the class names.
 
-    Each subfolder that holds images (at any depth) is a class, numbered in sorted order; a
-    folder with no such subfolder is one class. Files that cannot be read as images (checked with
-    Pillow's `verify`, which reads headers and checksums, not every pixel) are skipped with one
-    warning that names them.
+    Each subfolder is a class, numbered in sorted order (an empty one is an error, since it would
+    shift the labels after it); a folder with no subfolder of images is one class. Every file is
+    decoded once with Pillow: files that cannot be (truncated, damaged, a format TensorFlow does
+    not read such as TIFF, too large to decode) are skipped with one warning that names them, so
+    they cannot stop training in the middle of an epoch.
 
     Args:
         directory: the folder.
+        limit: keep `limit` files evenly spread over the sorted list (every class keeps its
+            share), chosen before the check so that only those are decoded.
 
     Returns:
         (paths, labels, class_names): sorted file paths, int32 labels, class names.
     """
+    check_positive_int(limit, "limit", allow_none=True)
     directory = Path(directory)
     if not directory.is_dir():
         raise FileNotFoundError(f"No folder of images at {str(directory)!r}.")
@@ -295,7 +332,7 @@ def folder_files(directory) -> tuple[list[str], np.ndarray, list[str]]:
             found += [Path(parent) / f for f in sorted(files) if f.lower().endswith(IMAGE_SUFFIXES)]
         return found
 
-    class_folders = sorted(d for d in directory.iterdir() if d.is_dir() and images_below(d))
+    class_folders = _class_folders(directory, images_below)
     if class_folders:
         groups = [(d.name, images_below(d)) for d in class_folders]
         loose = [
@@ -311,14 +348,17 @@ def folder_files(directory) -> tuple[list[str], np.ndarray, list[str]]:
             )
     else:
         groups = [(directory.name, images_below(directory))]
+    candidates = [(path, label) for label, (_, files) in enumerate(groups) for path in files]
+    if limit is not None and limit < len(candidates):
+        keep = np.unique(np.linspace(0, len(candidates) - 1, limit).round().astype(int))
+        candidates = [candidates[i] for i in keep]
     paths, labels, skipped = [], [], []
-    for label, (_, files) in enumerate(groups):
-        for path in files:
-            if _readable(path):
-                paths.append(str(path))
-                labels.append(label)
-            else:
-                skipped.append(str(path))
+    for path, label in candidates:
+        if _readable(path):
+            paths.append(str(path))
+            labels.append(label)
+        else:
+            skipped.append(str(path))
     if skipped:
         warnings.warn(
             f"Skipped {len(skipped)} unreadable image files in {directory}: {skipped[:5]}"
@@ -388,12 +428,7 @@ def load_folder(
     if channels not in (1, 3):
         raise ValueError(f"channels must be 1 or 3, received {channels!r}.")
     check_positive_int(batch_size, "batch_size", allow_none=True)
-    paths, labels, class_names = folder_files(directory)
-    if limit is not None:
-        check_positive_int(limit, "limit", allow_none=True)
-        if limit < len(paths):
-            keep = np.unique(np.linspace(0, len(paths) - 1, limit).round().astype(int))
-            paths, labels = [paths[i] for i in keep], labels[keep]
+    paths, labels, class_names = folder_files(directory, limit)
     if batch_size is not None and batch_size > len(paths):
         raise ValueError(
             f"batch_size {batch_size} is larger than the {len(paths)} images in {directory}; "

@@ -49,6 +49,17 @@ class Domain:
     datasets: tuple[str, ...]
 
     @property
+    def sample(self) -> str:
+        """The committed sample of this domain's dataset (`ganlib.data.SAMPLES`)."""
+        return data_module.SAMPLES[self.name]
+
+    def available(self) -> bool:
+        """Whether the domain's full test split is on this machine without a download."""
+        if self.dataset_file in data_module.DATASETS:
+            return data_module.find_npz(self.dataset_file) is not None
+        return any((d / f"{self.dataset_file}.npz").is_file() for d in data_module.data_dirs())
+
+    @property
     def classes(self) -> int:
         return len(self.class_names)
 

@@ -80,6 +80,13 @@ def _float_images(images, what: str) -> np.ndarray:
         )
     images = images.astype(np.float32)
     data_module.check_images(images, what=what)
+    if images.min() >= 0.0 and images.max() <= 1.0 and images.max() > 0.0:
+        # Real or generated images in [-1, 1] always reach below 0; these look scaled to [0, 1],
+        # which every metric here would score as a different distribution.
+        raise ValueError(
+            f"{what} lie in [0, 1] (values in [{images.min():g}, {images.max():g}]); expected "
+            "[-1, 1]: convert with x * 2 - 1."
+        )
     return images
 
 
@@ -96,7 +103,8 @@ class Reference:
             or SSIM are wanted.
         real_images: real images in [-1, 1] to compare against; by default the whole test split
             of the domain's dataset (10,000 images for MNIST and Fashion-MNIST, 932 for the
-            partial CIFAR-10).
+            partial CIFAR-10), or where that set is not on this machine, the test split of its
+            committed sample (`mnist_sample` ...), named so in every record.
         inception_weights: passed to `ganlib.metrics.inception.load_inception`.
         classifier_weights: a weights file for the domain classifier instead of the shipped one.
 
@@ -119,6 +127,10 @@ class Reference:
             _float_images(real_images, "real_images") if real_images is not None else None
         )
         self._default_real = real_images is None and self.domain is not None
+        if self._default_real and self.dataset is None and not self.domain.available():
+            # Offline without the full set: the committed sample's test split, and the label
+            # written beside every value says so.
+            self.dataset = self.domain.sample
         self.inception_weights = inception_weights
         self.classifier_weights = classifier_weights
         self._outputs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -227,6 +239,10 @@ class Samples:
                 raise ValueError(
                     f"labels must be ({self.images.shape[0]},) integers, one per image; received "
                     f"shape {self.labels.shape} and dtype {self.labels.dtype}."
+                )
+            if self.reference.domain is not None:
+                data_module.check_labels(
+                    self.labels, self.reference.domain.classes, what="labels of the samples"
                 )
 
     @property
