@@ -157,13 +157,12 @@ class Run:
     # --- Reading --------------------------------------------------------------------------------
 
     def is_run(self) -> bool:
-        """Whether the folder holds a ganlib run (a config.json written by ganlib)."""
-        if not self.config_path.is_file():
-            return False
+        """Whether the folder holds a ganlib run (a readable config.json written by ganlib)."""
         try:
-            return "preset" in json.loads(self.config_path.read_text())
-        except (OSError, ValueError):
+            self.read_config()
+        except (FileNotFoundError, ValueError):
             return False
+        return True
 
     def _epochs(self, folder: Path, pattern) -> list[int]:
         if not folder.is_dir():
@@ -346,6 +345,8 @@ class Run:
                 )
             if parent.exists():
                 break
+        if self.config_path.exists() and not self.is_run():
+            self.read_config()  # raises, naming the file and what is wrong with it
         foreign = self.foreign_entries()
         if not self.is_run():
             if foreign:

@@ -3,6 +3,8 @@ mid-epoch, metrics fed wrongly scaled images or labels, and sampling without bat
 
 import dataclasses
 import os
+import re
+import shutil
 import zlib
 
 import numpy as np
@@ -11,6 +13,7 @@ from PIL import Image
 
 import ganlib
 from ganlib import data, metrics
+from ganlib.__main__ import main
 from ganlib.sampling import draw_latents, noise_of
 
 
@@ -112,3 +115,95 @@ def test_sample_draws_in_batches_and_the_generators_own_noise(monkeypatch):
     assert noise_of(generator) == "uniform"
     expected = np.asarray(original(generator, draw_latents(3, preset.noise_dim, "uniform", seed=4)))
     np.testing.assert_allclose(ganlib.sample(generator, 3, seed=4), expected, atol=1e-5)
+
+
+T = ["train", "sharma_fashion_mnist", "--dataset", "fashion_mnist_sample", "--images", "64",
+     "--batch-size", "32", "--epochs", "1"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def one_epoch_run(tmp_path_factory):
+    run_dir = tmp_path_factory.mktemp("cli") / "run"
+    assert main([*T, "--run-dir", str(run_dir)]) == 0
+    return run_dir
+
+
+def _damaged(one_epoch_run, tmp_path, name, content):
+    run_dir = tmp_path / "run"
+    shutil.copytree(one_epoch_run, run_dir)
+    (run_dir / name).write_text(content)
+    return run_dir
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("config.json", "{not json", r"config.json is not valid JSON"),
+        ("config.json", '{"seed": 0}', r"config.json is damaged: it holds no 'preset'"),
+        ("config.json", '{"preset": {"name": 3}}', r"config.json holds an unreadable preset"),
+        ("state/latest.json", '{"epoch": "one"}', r"latest.json is damaged"),
+        (
+            "history.csv",
+            "epoch,d_loss\n1,abc\n",
+            r"history.csv, line 2: column 'd_loss' holds 'abc'",
+        ),
+    ],
+)
+def test_a_damaged_run_file_is_one_error_line_naming_it(
+    one_epoch_run, tmp_path, capsys, name, content, message
+):
+    run_dir = _damaged(one_epoch_run, tmp_path, name, content)
+    before = {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file()}
+    code = main([*T[:-1], "2", "--run-dir", str(run_dir), "--resume"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1, err
+    assert re.search(message, err) and "Traceback" not in err
+    after = {p: p.read_bytes() for p in run_dir.rglob("*") if p.is_file() and p.name[0] != "."}
+    assert after == {p: b for p, b in before.items() if p.name[0] != "."}
+
+
+def test_a_damaged_dataset_file_is_one_error_line_naming_it(tmp_path, monkeypatch, capsys):
+    (tmp_path / "fashion_mnist_sample.npz").write_bytes(b"PK\x03\x04 not a zip")
+    monkeypatch.setenv("GANLIB_DATA_DIR", str(tmp_path))
+    code = main([*T, "--run-dir", str(tmp_path / "run")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert "fashion_mnist_sample.npz is not a readable .npz file" in err
+
+
+def test_a_run_dir_below_a_file_is_one_error_line(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    code = main([*T, "--run-dir", str(tmp_path / "file" / "run")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "which is a file" in err
+
+
+def test_a_folder_that_cannot_be_written_is_one_error_line(tmp_path, monkeypatch, capsys):
+    # As root, permissions cannot make a folder read-only here; the OS error is raised instead.
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self.lock_path))
+
+    monkeypatch.setattr(ganlib.runs.Run, "lock", refuse)
+    code = main([*T, "--run-dir", str(tmp_path / "run")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("error: [Errno 13] Permission denied") and ".lock" in err
+
+
+def test_transparent_pixels_are_composited_over_white(tmp_path):
+    rgba = np.zeros((8, 8, 4), np.uint8)
+    rgba[..., 0] = 255  # red everywhere, but the left half fully transparent
+    rgba[:, 4:, 3] = 255
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "a.png")
+    gray_alpha = np.zeros((8, 8, 2), np.uint8)
+    gray_alpha[:, 4:, 1] = 255  # black, left half transparent
+    Image.fromarray(gray_alpha, "LA").save(tmp_path / "b.png")
+    rgb, gray = (next(iter(data.load_folder(tmp_path, 8, channels=c, batch_size=2))).numpy()
+                 for c in (3, 1))  # fmt: skip
+    np.testing.assert_allclose(rgb[0, :, :4], 1.0, atol=1e-5)  # white where transparent
+    red = np.broadcast_to([1.0, -1.0, -1.0], (8, 4, 3))
+    np.testing.assert_allclose(rgb[0, :, 4:], red, atol=1e-5)  # red where opaque
+    np.testing.assert_allclose(rgb[1, :, :4], 1.0, atol=1e-5)
+    np.testing.assert_allclose(rgb[1, :, 4:], -1.0, atol=1e-5)
+    assert gray.shape == (2, 8, 8, 1)
+    np.testing.assert_allclose(gray[1, :, 4:], -1.0, atol=1e-5)

@@ -436,10 +436,8 @@ def load_folder(
         )
 
     def decode(path):
-        image = tf.io.decode_image(
-            tf.io.read_file(path), channels=channels, expand_animations=False
-        )
-        return _crop_and_resize(image, size, center_crop, resize, channels)
+        image = tf.io.decode_image(tf.io.read_file(path), expand_animations=False)
+        return _crop_and_resize(_flatten(image, channels), size, center_crop, resize, channels)
 
     elements = (paths, labels) if with_labels else paths
     dataset = _picture_pipeline(
@@ -456,6 +454,32 @@ def load_folder(
     )
     dataset.class_names = class_names
     return dataset
+
+
+def _flatten(image, channels):
+    """A decoded picture with any channel count as float32 with `channels` (1 or 3) channels.
+
+    Transparent pixels (grayscale+alpha or RGBA) are composited over white, as an image viewer
+    shows them; decoding straight to 3 channels would keep whatever colour they hide.
+    """
+    image = tf.cast(image, tf.float32)
+
+    def over_white():
+        alpha = image[..., -1:] / 255.0
+        return image[..., :-1] * alpha + 255.0 * (1.0 - alpha)
+
+    image = tf.cond(tf.equal(tf.shape(image)[-1] % 2, 0), over_white, lambda: image)
+    if channels == 3:
+        image = tf.cond(
+            tf.equal(tf.shape(image)[-1], 1), lambda: tf.tile(image, [1, 1, 3]), lambda: image
+        )
+    else:
+        image = tf.cond(
+            tf.equal(tf.shape(image)[-1], 3),
+            lambda: tf.reduce_sum(image * [0.2989, 0.5870, 0.1140], axis=-1, keepdims=True),
+            lambda: image,
+        )
+    return tf.ensure_shape(image, (None, None, channels))
 
 
 def _crop_and_resize(image, size, center_crop, resize, channels):
