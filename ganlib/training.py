@@ -539,12 +539,14 @@ def train(
     run = Run(run_dir)
     if resume and not overwrite and run.finished(preset):
         return TrainResult.load(run, preset.epochs)
+    # Before the data: tf.data's shuffle order depends on TensorFlow's global seed as well as its
+    # own, so a pipeline made before any seed was set (a process's first run) shuffled otherwise.
+    keras.utils.set_random_seed(preset.seed)
     images = None
     if dataset is None:
         dataset, images = preset_dataset(preset)
     images = check_dataset(dataset, preset) if images is None else images
     run.prepare(preset, overwrite=overwrite, resume=resume)
-    keras.utils.set_random_seed(preset.seed)
     # Variables made in the strategy's scope are mirrored on its replicas; `fit` then runs each
     # step on every replica's share of the batch.
     with strategy.scope():

@@ -200,9 +200,6 @@ def test_running_means_average_each_scalar_over_the_steps():
 
 
 def test_steps_per_execution_changes_the_speed_not_the_training(tiny_preset, tmp_path):
-    # A process's first training run differs slightly from the later ones (TensorFlow's first
-    # graph optimisation), so a throwaway run comes first and the two compared are both later.
-    ganlib.train(dataclasses.replace(tiny_preset, epochs=1), tmp_path / "first", verbose=0)
     results = {}
     # 2 steps per epoch: 3 steps per execution also covers Keras' partial last execution.
     for value in (1, 3):
