@@ -207,3 +207,46 @@ def test_transparent_pixels_are_composited_over_white(tmp_path):
     np.testing.assert_allclose(rgb[1, :, 4:], -1.0, atol=1e-5)
     assert gray.shape == (2, 8, 8, 1)
     np.testing.assert_allclose(gray[1, :, 4:], -1.0, atol=1e-5)
+
+
+def test_a_full_disk_mid_run_is_one_error_line_and_keeps_the_finished_epochs(
+    tmp_path, monkeypatch, capsys
+):
+    run_dir = tmp_path / "run"
+    original = ganlib.runs.Run.write_weights
+
+    def full_at_epoch_two(self, epoch, generator):
+        if epoch == 2:
+            raise OSError(28, "No space left on device", str(self.weights_path(epoch)))
+        return original(self, epoch, generator)
+
+    monkeypatch.setattr(ganlib.runs.Run, "write_weights", full_at_epoch_two)
+    code = main([*T[:-1], "3", "--run-dir", str(run_dir)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("error: [Errno 28] No space left on device") and "epoch_002" in err
+    run = ganlib.Run(run_dir)
+    assert run.saved_epochs() == [1] and run.state_epoch() == 1
+    monkeypatch.setattr(ganlib.runs.Run, "write_weights", original)
+    assert main([*T[:-1], "3", "--run-dir", str(run_dir), "--resume"]) == 0
+    assert run.saved_epochs() == [1, 2, 3]
+
+
+def test_a_run_without_training_state_says_what_can_still_be_done(one_epoch_run, tmp_path):
+    run_dir = _damaged(
+        one_epoch_run, tmp_path, "config.json", (one_epoch_run / "config.json").read_text()
+    )
+    shutil.rmtree(run_dir / "state")
+    with pytest.raises(ValueError, match=r"no training state.*restored and evaluated.*new run_dir"):
+        ganlib.train(ganlib.Run(run_dir).preset(), run_dir, epochs=2, resume=True, verbose=0)
+    assert ganlib.Run(run_dir).saved_epochs() == [1]
+
+
+def test_every_written_file_is_synced_before_it_is_renamed(tmp_path, monkeypatch):
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    from ganlib.files import write_json
+
+    write_json(tmp_path / "a.json", {"x": 1})
+    assert len(synced) == 2  # the file, then its folder (so the rename itself is durable)
