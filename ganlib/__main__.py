@@ -7,7 +7,7 @@ import dataclasses
 import sys
 
 from ganlib import _env  # noqa: F401
-from ganlib.experiments import PRESETS, get_preset, quick_mode, quick_preset
+from ganlib.experiments import PRECISIONS, PRESETS, get_preset, quick_mode, quick_preset
 from ganlib.training import train
 
 
@@ -42,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--images", type=_positive_int, help="train on the first N images only")
     train.add_argument("--batch-size", type=_positive_int, help="override the preset's batch size")
     train.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        help="float32 (default), mixed_bfloat16, mixed_float16, or auto (bf16 where the CPU/GPU has it)",
+    )
+    train.add_argument(
         "--overwrite", action="store_true", help="replace an existing run in the run directory"
     )
     train.add_argument(
@@ -73,6 +78,7 @@ def _train(args) -> int:
             ("dataset", args.dataset),
             ("train_images", args.images),
             ("batch_size", args.batch_size),
+            ("precision", args.precision),
         )
         if value is not None
     }

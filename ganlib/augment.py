@@ -102,7 +102,9 @@ def cutmix(real_images, fake_images, masks, real_label: float = 1.0):
     return real_mixed, fake_mixed, real_label * (1.0 - area), real_label * area
 
 
-def random_cutmix(real_images, fake_images, probability: float, *, real_label=1.0, seed=None):
+def random_cutmix(
+    real_images, fake_images, probability: float, *, real_label=1.0, seed=None, with_coin=False
+):
     """`cutmix` with random boxes, applied to the whole batch with the given probability.
 
     Args:
@@ -111,9 +113,12 @@ def random_cutmix(real_images, fake_images, probability: float, *, real_label=1.
             targets `real_label` and 0.
         real_label: the target of a wholly real image.
         seed: an int or a `keras.random.SeedGenerator`.
+        with_coin: also return the coin, 1.0 when this batch was mixed and 0.0 when not (the
+            share of mixed batches is logged as `cutmix_share`).
 
     Returns:
-        (real_mixed, fake_mixed, real_targets, fake_targets), as `cutmix`.
+        (real_mixed, fake_mixed, real_targets, fake_targets), as `cutmix`, and the coin when
+        `with_coin`.
     """
     if not 0.0 <= probability <= 1.0:
         raise ValueError(f"probability must be in [0, 1], received {probability!r}.")
@@ -124,7 +129,8 @@ def random_cutmix(real_images, fake_images, probability: float, *, real_label=1.
     # The coin multiplies the masks instead of branching, so the step stays one graph.
     applied = ops.cast(keras.random.uniform((), seed=seed) < probability, "float32")
     masks = box_masks(boxes, int(height), int(width)) * applied
-    return cutmix(real_images, fake_images, masks, real_label)
+    mixed = cutmix(real_images, fake_images, masks, real_label)
+    return (*mixed, applied) if with_coin else mixed
 
 
 def random_rotation(image, max_degrees: float, seed, fill_value: float = -1.0):

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from ganlib.data.registry import SAMPLES
 
 STEPS = ("alternating", "simultaneous")
+# "auto": bfloat16 where the CPU or GPU computes it, float16 on older GPUs, float32 elsewhere
+# (`ganlib.precision.resolve`).
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16", "auto")
 NOISE_DISTRIBUTIONS = ("normal", "uniform")
 
 
@@ -64,6 +67,9 @@ class Experiment:
         cutmix_probability: chance per batch that the discriminator trains on CutMix pairs
             (`ganlib.augment.cutmix`, Vemuri & Babu) instead of plain real and generated images;
             0 turns CutMix off.
+        precision: "float32", "mixed_bfloat16", "mixed_float16" or "auto" (`ganlib.precision`):
+            how, not what, is computed, so a run resumes under another precision; config.json
+            and the run card record the policy each run trained with.
     """
 
     name: str
@@ -99,6 +105,7 @@ class Experiment:
     # How fast, not what is trained: two runs that differ only here are the same experiment (a
     # run made with one value resumes with another).
     steps_per_execution: int = dataclasses.field(default=1, compare=False)
+    precision: str = dataclasses.field(default="float32", compare=False)
 
     def __post_init__(self):
         for field in ("batch_size", "epochs", "noise_dim", "steps_per_execution"):
@@ -115,6 +122,8 @@ class Experiment:
             raise ValueError(
                 f"train_images must be a positive integer or None, received {self.train_images!r}."
             )
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, received {self.precision!r}.")
         if self.step not in STEPS:
             raise ValueError(f"step must be one of {STEPS}, received {self.step!r}.")
         if self.noise not in NOISE_DISTRIBUTIONS:
@@ -421,17 +430,97 @@ def quick_mode() -> bool:
     )
 
 
+# Per-preset quick-mode overrides, on top of the shrinking `quick_preset` does: the 64×64 and
+# 128×128 networks of these reports take seconds per image on a CPU, so their smoke runs keep the
+# architecture and shrink the data (and the batch, the snapshot grid, the epochs) further.
+_VEMURI_QUICK = {"train_images": 4, "batch_size": 4, "epochs": 1, "snapshot_grid": (1, 4)}
+_MILOSEVIC_QUICK = {"train_images": 30, "batch_size": 15}
+QUICK_OVERRIDES = {
+    "sharma_pretty_face": {"train_images": 4, "batch_size": 4, "snapshot_grid": (2, 4)},
+    "stiff_flowers": {"train_images": 64, "batch_size": 32},
+    "stiff_cat": {"train_images": 64, "batch_size": 32},
+    "vemuri_basic": _VEMURI_QUICK,
+    "vemuri_unet": _VEMURI_QUICK,
+    "vemuri_unet_cutmix": _VEMURI_QUICK,
+    "milosevic_animal_faces": _MILOSEVIC_QUICK,
+    "milosevic_celeba": _MILOSEVIC_QUICK,
+}
+
+
 def quick_preset(preset: Experiment) -> Experiment:
     """The same experiment shrunk for a smoke run: few images and epochs, same architecture.
 
     A dataset with a committed sample (`ganlib.data.SAMPLES`: mnist, fashion_mnist, cifar10) is
-    replaced by that sample, so a quick run needs no download.
+    replaced by that sample, so a quick run needs no download. The preset's entry of
+    `QUICK_OVERRIDES`, if any, is applied last.
     """
     images = min(preset.train_images or QUICK_IMAGES, QUICK_IMAGES)
-    return dataclasses.replace(
-        preset,
-        dataset=SAMPLES.get(preset.dataset, preset.dataset),
-        train_images=images,
-        epochs=min(preset.epochs, QUICK_EPOCHS),
-        batch_size=min(preset.batch_size, images),
-    )
+    shrunk = {
+        "dataset": SAMPLES.get(preset.dataset, preset.dataset),
+        "train_images": images,
+        "epochs": min(preset.epochs, QUICK_EPOCHS),
+        "batch_size": min(preset.batch_size, images),
+    }
+    return dataclasses.replace(preset, **{**shrunk, **QUICK_OVERRIDES.get(preset.name, {})})
+
+
+def notebook_preset(name: str, **overrides) -> Experiment:
+    """The preset a notebook runs: `get_preset(name)`, its parameters applied, shrunk in quick mode.
+
+    Args:
+        name: a preset key, e.g. "sharma_pretty_face".
+        **overrides: fields to replace; a value of None keeps the preset's (a notebook parameter
+            left at None means "the report's").
+
+    Returns:
+        The `Experiment`, passed through `quick_preset` when `quick_mode()` is on.
+
+    Raises:
+        ValueError: for an unknown preset or a field `Experiment` does not have.
+
+    Example:
+        >>> preset = notebook_preset("stiff_flowers", epochs=None, seed=0)
+    """
+    preset = get_preset(name)
+    fields = {field.name for field in dataclasses.fields(Experiment)}
+    unknown = sorted(set(overrides) - fields)
+    if unknown:
+        raise ValueError(f"Experiment has no field(s) {unknown}; received overrides {overrides}.")
+    preset = dataclasses.replace(preset, **{k: v for k, v in overrides.items() if v is not None})
+    return quick_preset(preset) if quick_mode() else preset
+
+
+def describe(presets, fields) -> str:
+    """The "mode: ..." line and a table of preset fields, as a notebook's first print shows them.
+
+    Args:
+        presets: one `Experiment` (one line per field), or several (a sequence, or a dict of
+            name → `Experiment`: one row per preset, one column per field).
+        fields: names of `Experiment` fields, a sequence or one string of names separated by
+            spaces (as `collections.namedtuple` takes them).
+
+    Returns:
+        The text, mode line first.
+
+    Raises:
+        ValueError: for a name that is not a field of `Experiment`.
+    """
+    fields = tuple(fields.split() if isinstance(fields, str) else fields)
+    known = {field.name for field in dataclasses.fields(Experiment)}
+    unknown = [field for field in fields if field not in known]
+    if unknown:
+        raise ValueError(f"Experiment has no field(s) {unknown}; received fields {fields}.")
+    lines = [f"mode: {'QUICK MODE (smoke run, not a result)' if quick_mode() else 'full'}"]
+    if isinstance(presets, Experiment):
+        width = max(16, *(len(field) for field in fields))
+        lines += [f"{field:>{width}}: {getattr(presets, field)}" for field in fields]
+        return "\n".join(lines)
+    presets = list(presets.values() if isinstance(presets, dict) else presets)
+    rows = [["preset", *fields]] + [
+        [p.name, *(str(getattr(p, f)) for f in fields)] for p in presets
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)

@@ -20,7 +20,7 @@ def binary_cross_entropy(targets, logits):
     Returns:
         A scalar tensor.
     """
-    logits = ops.convert_to_tensor(logits, dtype="float32")
+    logits = ops.cast(logits, "float32")
     targets = ops.cast(ops.broadcast_to(targets, ops.shape(logits)), logits.dtype)
     per_element = ops.relu(logits) - logits * targets + ops.log1p(ops.exp(-ops.abs(logits)))
     return ops.mean(per_element)
@@ -55,4 +55,4 @@ def generator_loss(fake_logits):
 
 def l1_loss(real_images, fake_images):
     """Mean absolute difference between two image batches (Milošević's λ·L1 term)."""
-    return ops.mean(ops.abs(ops.convert_to_tensor(real_images) - fake_images))
+    return ops.mean(ops.abs(ops.cast(real_images, "float32") - ops.cast(fake_images, "float32")))

@@ -365,3 +365,48 @@ def metric_curve(
     axis.legend()
     figure.tight_layout()
     return figure
+
+
+# history.csv columns `history_table` prints: header and format of each.
+HISTORY_COLUMNS = {
+    "epoch": ("epoch", "{:>5d}"),
+    "d_loss": (" d_loss", "{:>7.4f}"),
+    "g_loss": (" g_loss", "{:>7.4f}"),
+    "d_real": ("D(real)", "{:>7.3f}"),
+    "d_fake": ("D(fake)", "{:>7.3f}"),
+    "d_real_accuracy": ("acc(real)", "{:>9.3f}"),
+    "d_fake_accuracy": ("acc(fake)", "{:>9.3f}"),
+    "epoch_seconds": ("seconds", "{:>7.0f}"),
+}
+
+
+def history_table(run_dir, columns=None) -> str:
+    """The per-epoch table of a run's history.csv: losses, D's mean outputs, seconds.
+
+    Args:
+        run_dir: the run directory.
+        columns: keys of `HISTORY_COLUMNS` to print; None prints those the history holds.
+
+    Returns:
+        The text, a header line then one line per completed epoch.
+
+    Raises:
+        ValueError: for a column `HISTORY_COLUMNS` does not know or the history does not hold.
+
+    Example:
+        >>> print(history_table("runs/sharma_pretty_face"))
+    """
+    history = read_history(run_dir)
+    if columns is None:
+        columns = [key for key in HISTORY_COLUMNS if key in history]
+    missing = [key for key in columns if key not in HISTORY_COLUMNS or key not in history]
+    if missing:
+        raise ValueError(
+            f"history_table cannot print columns {missing} of {str(run_dir)!r}; it knows "
+            f"{list(HISTORY_COLUMNS)} and the history holds {sorted(history)}."
+        )
+    lines = ["  ".join(HISTORY_COLUMNS[key][0] for key in columns)]
+    for row in zip(*(history[key] for key in columns)):
+        cells = (HISTORY_COLUMNS[key][1].format(value) for key, value in zip(columns, row))
+        lines.append("  ".join(cells))
+    return "\n".join(lines)

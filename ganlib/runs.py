@@ -48,6 +48,7 @@ from ganlib.experiments import PRESETS, Experiment, quick_mode
 from ganlib.files import atomic_path, is_temporary, write_json, write_text
 from ganlib.images import read_png, write_png
 from ganlib.models import build_generator
+from ganlib.precision import resolve
 from ganlib.sampling import render_grid, snapshot_grid
 
 CONFIG = "config.json"
@@ -124,6 +125,7 @@ class Run:
         self.initial_epoch = 0
         self.diverged = None
         self._cleared = False  # ganlib's files were removed here, the user's kept (overwrite)
+        self._precision = None
         self._lock = None
         self._start_time = None
 
@@ -525,6 +527,7 @@ class Run:
             self.unlock()
             raise
         self._start_time = datetime.datetime.now(datetime.timezone.utc)
+        self._precision = resolve(preset.precision)
         return self.initial_epoch
 
     def create(self, preset: Experiment, mode: str = "full"):
@@ -552,6 +555,7 @@ class Run:
                 "device": device_description(),
                 "versions": library_versions(),
                 "history_format": HISTORY_FORMAT,
+                "precision": resolve(preset.precision),
             },
         )
         self._write_grid(preset)
@@ -646,6 +650,7 @@ class Run:
                         "train_images": images or card.get("train_images"),
                         "wall_time_seconds": round(self.wall_time(), 1),
                         "mode": mode,
+                        "precision": self._precision,
                         "diverged": self.diverged,
                         "device": device_description(),
                         "finished": _now(),
@@ -742,8 +747,44 @@ def finished_run(run_dir, preset):
     return run if run.finished(preset) else None
 
 
-def run_card(run_dir) -> str:
-    """A short markdown description of how a run was made: mode, data, epochs, hardware, time."""
+def run_card(run_dirs, *, quick: bool | None = None, stand_in: bool = False) -> str:
+    """A short markdown description of how a run was made: mode, data, epochs, hardware, time.
+
+    Args:
+        run_dirs: one run directory, or several (their cards follow each other).
+        quick: with True or False, a banner says so first (QUICK MODE, or a full run when there is
+            no stand-in data either); None (the default) adds no banner unless `stand_in` is set,
+            and then reads `quick_mode()`.
+        stand_in: whether the runs trained on stand-in pictures: a STAND-IN DATA banner says so.
+
+    Returns:
+        The markdown text; `run_card(run_dir)` alone is the card of that one run, without banners.
+
+    Raises:
+        ValueError: for an empty list of run directories.
+    """
+    several = not isinstance(run_dirs, (str, os.PathLike))
+    if several or quick is not None or stand_in:
+        run_dirs = list(run_dirs) if several else [run_dirs]
+        if not run_dirs:
+            raise ValueError(f"run_card needs at least one run directory, received {run_dirs!r}.")
+        banners = []
+        if quick is not None or stand_in:
+            quick = quick_mode() if quick is None else quick
+            if quick:
+                banners.append(
+                    "**QUICK MODE** — a smoke run (few images, 1–2 epochs), not a result."
+                )
+            if stand_in:
+                banners.append(
+                    "**STAND-IN DATA** — synthetic pictures written by "
+                    "`ganlib.data.write_stand_in_folder`, not the report's dataset (it was not "
+                    "found here)."
+                )
+            if not quick and not stand_in:
+                banners.append("**Full run** on the real dataset.")
+        return "\n\n".join(banners + [run_card(run_dir) for run_dir in run_dirs])
+    run_dir = run_dirs
     run = Run(run_dir)
     config = run.read_config()
     preset = config["preset"]
@@ -769,7 +810,8 @@ def run_card(run_dir) -> str:
             f"(overrides besides epochs: {overrides or 'none'})",
             f"- data: `{preset['dataset']}`, {images} training images, batch {preset['batch_size']}",
             f"- epochs completed: {len(epochs)} of {preset['epochs']} planned{report}",
-            f"- device: {card.get('device') or config.get('device', 'unknown')}",
+            f"- device: {card.get('device') or config.get('device', 'unknown')}; precision "
+            f"{card.get('precision') or config.get('precision', 'float32')}",
             f"- wall time: {wall_text}; started {config.get('created', '?')}",
             f"- TensorFlow {versions.get('tensorflow', '?')}, Keras {versions.get('keras', '?')}, "
             f"ganlib {versions.get('ganlib', '?')}, seed {config.get('seed')}",

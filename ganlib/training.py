@@ -16,6 +16,7 @@ from ganlib.augment import random_cutmix
 from ganlib.experiments import STEPS, Experiment, get_preset
 from ganlib.losses import binary_cross_entropy, discriminator_loss, generator_loss
 from ganlib.models import build_models
+from ganlib.precision import resolve
 from ganlib.runs import Run
 
 
@@ -120,7 +121,9 @@ class GAN(keras.Model):
             )
         self.cutmix_probability = float(cutmix_probability)
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self.means = RunningMeans(self.LOGGED)
+        # With CutMix on, the share of batches it mixed is logged too (so its use can be seen).
+        self.logged = (*self.LOGGED, "cutmix_share") if self.cutmix_probability > 0 else self.LOGGED
+        self.means = RunningMeans(self.logged)
         # Both networks arrive built and the GAN has no call() of its own: nothing is left to build,
         # and save_weights (used for resuming) needs the flag.
         self.built = True
@@ -163,18 +166,24 @@ class GAN(keras.Model):
         # The optimizer sums the replicas' gradients; each replica's loss is the mean over its
         # share of the batch, so 1/replicas makes the sum the gradient of the global-batch mean.
         scale = None if replicas == 1 else ops.cast(1.0 / replicas, loss.dtype)
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            # The loss scale multiplies the gradient from its source; apply_gradients divides it
+            # out again and skips a step whose scaled gradients overflowed.
+            loss_scale = ops.cast(optimizer.dynamic_scale, loss.dtype)
+            scale = loss_scale if scale is None else scale * loss_scale
         gradients = tape.gradient(loss, model.trainable_weights, output_gradients=scale)
         optimizer.apply_gradients(zip(gradients, model.trainable_weights))
 
     def _discriminator_loss(self, real_images, fake_images):
         """D's loss and its logits on the images it saw (CutMix pairs when enabled)."""
         if self.cutmix_probability > 0:
-            real_images, fake_images, real_targets, fake_targets = random_cutmix(
+            real_images, fake_images, real_targets, fake_targets, self._coin = random_cutmix(
                 real_images,
                 fake_images,
                 self.cutmix_probability,
                 real_label=self.real_label,
                 seed=self.seed_generator,
+                with_coin=True,
             )
             real_logits = self.discriminator(real_images, training=True)
             fake_logits = self.discriminator(fake_images, training=True)
@@ -218,14 +227,15 @@ class GAN(keras.Model):
                 g_fake_images = self.generator(self.sample_noise(batch_size), training=True)
                 g_loss = generator_loss(self.discriminator(g_fake_images, training=True))
             self._update(self.g_optimizer, self.generator, g_tape, g_loss)
-        self.means.update_state(
-            {
-                "d_loss": d_loss,
-                "g_loss": g_loss,
-                "d_real": ops.mean(ops.sigmoid(real_logits)),
-                "d_fake": ops.mean(ops.sigmoid(fake_logits)),
-            }
-        )
+        values = {
+            "d_loss": d_loss,
+            "g_loss": g_loss,
+            "d_real": ops.mean(ops.sigmoid(real_logits)),
+            "d_fake": ops.mean(ops.sigmoid(fake_logits)),
+        }
+        if self.cutmix_probability > 0:
+            values["cutmix_share"] = self._coin
+        self.means.update_state(values)
         return self.means.result()
 
 
@@ -353,7 +363,11 @@ def make_optimizer(learning_rate, preset: Experiment):
             decay_rate=preset.lr_decay_rate,
             staircase=preset.lr_decay_staircase,
         )
-    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=preset.beta_1)
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate, beta_1=preset.beta_1)
+    if resolve(preset.precision) == "mixed_float16":
+        # float16's range needs loss scaling; bfloat16 has float32's range and does not.
+        optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
 
 
 def build_gan(preset: Experiment) -> GAN:

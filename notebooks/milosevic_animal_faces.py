@@ -40,10 +40,8 @@ import sys
 if "google.colab" in sys.modules:  # Colab: install ganlib first (Jupyter users run `make install`)
     import subprocess
 
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/ganlib/ganlib"],
-        check=True,
-    )
+    url = "git+https://github.com/ganlib/ganlib"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 
 from IPython.display import Markdown, display
 
@@ -52,13 +50,10 @@ from IPython.display import Markdown, display
 # How this run was made (mode, images, epochs, device, wall time): filled in by the Train cell.
 run_card = display(Markdown("*Run card: written when the Train cell has run.*"), display_id=True)
 
-import dataclasses
-
 import numpy as np
 
 import ganlib
-from ganlib import data, metrics, plotting
-from ganlib.models import layer_table
+from ganlib import data, experiments, metrics, models, plotting
 
 # %% [markdown]
 # ## Hyperparameters
@@ -75,49 +70,20 @@ DATA_FOLDER = None  # None: $GANLIB_DATA_DIR/afhq/ or data/afhq/ (see the Data s
 RUN_DIR = "../runs/milosevic_animal_faces"
 SEED = 0
 EVAL_SAMPLES = 600  # generated images for the class-balance check
-QUICK_IMAGES, QUICK_BATCH = 30, 15  # quick mode (CI) only
 
 # %%
-from pathlib import Path
-
-CLASS_NAMES = ['cat', 'dog', 'wild']
-
-# %%
-QUICK = ganlib.quick_mode()
-preset = dataclasses.replace(
-    ganlib.get_preset(PRESET), epochs=EPOCHS, train_images=TRAIN_IMAGES, seed=SEED
-)
-try:
-    folder = data.find_folder("afhq", "train", DATA_FOLDER)
-    STAND_IN = False
-except FileNotFoundError as missing:
-    if not QUICK:
-        raise
-    # CI has no afhq folder: train on synthetic images instead, and say so everywhere.
-    print(f"{missing}\n")
-    STAND_IN = True
-    folder = Path(RUN_DIR + "_quick_stand_in_data")
-    for index, name in enumerate(CLASS_NAMES):
-        data.write_stand_in_folder(folder / name, count=QUICK_IMAGES // len(CLASS_NAMES),
-                                   image_size=64, kind="faces", seed=index)
-if QUICK:
-    # 64×64 networks with Table 1's feature maps take seconds per step on a CPU: the smoke run keeps
-    # the architecture and shrinks the data (and the batch) further than quick_preset does.
-    preset = dataclasses.replace(
-        ganlib.quick_preset(preset), train_images=QUICK_IMAGES, batch_size=QUICK_BATCH
-    )
-    RUN_DIR += "_quick"
-    EVAL_SAMPLES = min(EVAL_SAMPLES, 60)
-if STAND_IN:
-    print("data: STAND-IN DATA, synthetic drawn faces, not the dataset")
-else:
-    print(f"data: {folder}")
-FIELDS = ("dataset", "image_shape", "classes", "embed_dim", "noise_dim", "l1_lambda", "batch_size",
-          "feature_maps", "epochs", "learning_rate", "beta_1", "rotation_degrees",
-          "crop_padding", "train_images", "seed")
-print(f"mode: {'QUICK (smoke run, not a result)' if QUICK else 'full'}")
-for field in FIELDS:
-    print(f"{field:>17}: {getattr(preset, field)}")
+CLASS_NAMES = ["cat", "dog", "wild"]
+QUICK = ganlib.quick_mode()  # quick: 30 images, batches of 15 (ganlib.experiments.QUICK_OVERRIDES)
+preset = experiments.notebook_preset(PRESET, epochs=EPOCHS, train_images=TRAIN_IMAGES, seed=SEED)
+# CI has no afhq folder: train on synthetic images instead, and say so everywhere.
+folder, STAND_IN = data.folder_or_stand_in("afhq", DATA_FOLDER, quick=QUICK, kind="faces",
+                                           count=preset.train_images, image_size=64,
+                                           class_names=CLASS_NAMES)
+RUN_DIR += "_quick" if QUICK else ""
+EVAL_SAMPLES = min(EVAL_SAMPLES, 60) if QUICK else EVAL_SAMPLES
+print(experiments.describe(preset, "dataset image_shape classes embed_dim noise_dim l1_lambda "
+                           "batch_size feature_maps epochs learning_rate beta_1 rotation_degrees "
+                           "crop_padding train_images seed"))
 
 # %% [markdown]
 # ## Data
@@ -133,10 +99,8 @@ for field in FIELDS:
 # a smoke test of the code.
 
 # %%
-train_dataset = ganlib.load(
-    preset.dataset, folder=folder, with_labels=True, limit=preset.train_images,
-    image_size=preset.image_shape[:2], batch_size=preset.batch_size, shuffle=True, seed=preset.seed,
-)
+train_dataset = ganlib.load(preset.dataset, folder=folder, with_labels=True, shuffle=True,
+                            limit=preset.train_images, batch_size=preset.batch_size, seed=SEED)
 print("classes:", train_dataset.class_names)
 real_images, real_labels = next(iter(train_dataset))
 tag = "STAND-IN DATA" if STAND_IN else f"real {preset.dataset}"
@@ -161,9 +125,7 @@ plotting.show_labeled(real_images[:16], real_labels[:16].numpy(), class_names=CL
 # %%
 # NBVAL_CHECK_OUTPUT
 generator, discriminator = ganlib.build_models(preset)
-print(layer_table(generator))
-print()
-print(layer_table(discriminator))
+print(models.layer_table(generator), models.layer_table(discriminator), sep="\n\n")
 
 # %% [markdown]
 # ## Train
@@ -180,10 +142,7 @@ print(layer_table(discriminator))
 result = ganlib.train(preset, RUN_DIR, dataset=train_dataset, overwrite=QUICK, resume=not QUICK)
 if result.gan is None:
     print(f"Found a finished run of this preset in {RUN_DIR}; showing it instead of training again.")
-card = ganlib.runs.run_card(RUN_DIR)
-if STAND_IN:
-    card = "**STAND-IN DATA** (synthetic images, not the dataset): a smoke test only.\n\n" + card
-run_card.update(Markdown(card))
+run_card.update(Markdown(ganlib.runs.run_card(RUN_DIR, quick=QUICK, stand_in=STAND_IN)))
 
 # %% [markdown]
 # ## Pick the best epoch
@@ -206,12 +165,7 @@ plotting.labeled_snapshot(RUN_DIR, epochs[-1], class_names=CLASS_NAMES);
 plotting.loss_curves(RUN_DIR);
 
 # %%
-history = ganlib.read_history(RUN_DIR)
-keys = ("epoch", "d_loss", "g_loss", "d_real", "d_fake", "d_real_accuracy", "d_fake_accuracy",
-        "epoch_seconds")
-print("epoch   d_loss   g_loss  D(real)  D(fake)  acc(real)  acc(fake)  seconds")
-for row in zip(*(history[k] for k in keys)):
-    print("{:>5d}  {:7.4f}  {:7.4f}  {:7.3f}  {:7.3f}  {:9.3f}  {:9.3f}  {:7.0f}".format(*row))
+print(plotting.history_table(RUN_DIR))
 
 # %% [markdown]
 # No classifier of this domain ships with ganlib, so the best epoch is picked by eye, as in the report:
@@ -223,19 +177,15 @@ BEST_EPOCH = epochs[-1]
 
 # %%
 best_generator = ganlib.restore_epoch(RUN_DIR, BEST_EPOCH)
-run = ganlib.Run(RUN_DIR)
-same = run.reproduces_snapshot(best_generator, BEST_EPOCH)
-print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly from latents.npy and "
-      f"labels.npy: {same}")
+same = ganlib.Run(RUN_DIR).reproduces_snapshot(best_generator, BEST_EPOCH)
+print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot (latents.npy, labels.npy): {same}")
 
 # %%
 # The labels of the report's figures, from new noise.
 FIGURE_LABELS = [0, 0, 2, 0, 1, 0, 0, 2, 1]
-plotting.show_labeled(
-    ganlib.sample(best_generator, labels=FIGURE_LABELS, seed=2024), FIGURE_LABELS,
-    class_names=CLASS_NAMES, columns=3,
-    title=f"Epoch {BEST_EPOCH} Generated images for labels {FIGURE_LABELS}",
-);
+plotting.show_labeled(ganlib.sample(best_generator, labels=FIGURE_LABELS, seed=2024), FIGURE_LABELS,
+                      class_names=CLASS_NAMES, columns=3,
+                      title=f"Epoch {BEST_EPOCH} Generated images for labels {FIGURE_LABELS}");
 
 # %% [markdown]
 # ## Evaluate
@@ -250,13 +200,8 @@ plotting.show_labeled(
 labels = metrics.balanced_labels(EVAL_SAMPLES, preset.classes)
 generated = ganlib.sample(best_generator, labels=labels, seed=1)
 reals = np.concatenate([images.numpy() for images, _ in train_dataset.take(4)])
-
-
-def spread(images):
-    return metrics.mean_pairwise_distance(images.reshape(len(images), -1))
-
-
-print(f"mean pairwise pixel distance: generated {spread(generated):.2f}, real {spread(reals):.2f} "
+spread = [metrics.mean_pairwise_distance(x.reshape(len(x), -1)) for x in (generated, reals)]
+print(f"mean pairwise pixel distance: generated {spread[0]:.2f}, real {spread[1]:.2f} "
       f"({len(generated)} generated, {len(reals)} real images)")
 
 # %% [markdown]

@@ -44,10 +44,8 @@ import sys
 if "google.colab" in sys.modules:  # Colab: install ganlib first (Jupyter users run `make install`)
     import subprocess
 
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/ganlib/ganlib"],
-        check=True,
-    )
+    url = "git+https://github.com/ganlib/ganlib"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 
 from IPython.display import Markdown, display
 
@@ -59,8 +57,7 @@ import dataclasses
 import numpy as np
 
 import ganlib
-from ganlib import data, metrics, plotting
-from ganlib.models import layer_table
+from ganlib import data, experiments, metrics, models, plotting
 
 # %% [markdown]
 # ## Hyperparameters
@@ -85,34 +82,12 @@ RUN_DIR = "../runs/sharma_pretty_face"
 SEED = 0
 
 # %%
-QUICK = ganlib.quick_mode()
-preset = dataclasses.replace(ganlib.get_preset(PRESET), epochs=EPOCHS, seed=SEED)
-if QUICK:
-    preset = dataclasses.replace(
-        ganlib.quick_preset(preset), train_images=4, batch_size=4, snapshot_grid=(2, 4)
-    )
-    RUN_DIR = "runs/sharma_pretty_face_quick"
-print(f"mode: {'QUICK MODE (smoke run, not a result)' if QUICK else 'full'}")
-for field in ("dataset", "image_shape", "batch_size", "epochs", "learning_rate", "lr_decay_steps",
-              "lr_decay_rate", "beta_1", "real_label", "dropout", "leaky_relu_alpha",
-              "noise_dim", "train_images", "seed"):
-    print(f"{field:>16}: {getattr(preset, field)}")
-
-
-def card(run_dirs, stand_in=False):
-    """The run card(s) for the first output, with the mode and data in plain words."""
-    lines = []
-    if QUICK:
-        lines.append("**QUICK MODE** — a smoke run (few images, 1–2 epochs), not a result.")
-    if stand_in:
-        lines.append(
-            "**STAND-IN DATA** — synthetic pictures written by `ganlib.data.write_stand_in_folder`, "
-            "not the report's dataset (it was not found here)."
-        )
-    if not QUICK and not stand_in:
-        lines.append("**Full run** on the real dataset.")
-    return "\n\n".join(lines + [ganlib.runs.run_card(d) for d in run_dirs])
-
+QUICK = ganlib.quick_mode()  # quick: 4 images, one batch of 4, 2 epochs (ganlib.QUICK_OVERRIDES)
+preset = experiments.notebook_preset(PRESET, epochs=EPOCHS, seed=SEED)
+RUN_DIR = "runs/sharma_pretty_face_quick" if QUICK else RUN_DIR
+print(experiments.describe(preset, "dataset image_shape batch_size epochs learning_rate "
+                           "lr_decay_steps lr_decay_rate beta_1 real_label dropout leaky_relu_alpha "
+                           "noise_dim train_images seed"))
 
 # %% [markdown]
 # ## Data
@@ -120,31 +95,14 @@ def card(run_dirs, stand_in=False):
 # A grid of training faces (the report's Fig 4.2.1, left).
 
 # %%
-STAND_IN = False
-try:
-    data.find_folder(preset.dataset, "train", DATA_FOLDER)
-except FileNotFoundError as missing:
-    if not QUICK:
-        raise  # the message says where to download the dataset and how to lay it out
-    print(f"{missing}\n")
-    STAND_IN = True
-if STAND_IN:
-    # Quick mode without the real folder (CI): synthetic pictures, labelled everywhere they show.
-    DATA_FOLDER = data.write_stand_in_folder(
-        "runs/stand_in_faces", count=preset.train_images, image_size=128, kind="faces", seed=SEED
-    )
-    print("STAND-IN DATA: synthetic faces in", DATA_FOLDER, "- not the report's dataset.")
-dataset_name = preset.dataset
-if STAND_IN:
+# Quick mode without the real folder (CI): synthetic pictures, labelled everywhere they show.
+DATA_FOLDER, STAND_IN = data.folder_or_stand_in(
+    preset.dataset, DATA_FOLDER, quick=QUICK, kind="faces", count=preset.train_images,
+    image_size=128, seed=SEED)
+train_images = ganlib.load(preset.dataset, folder=DATA_FOLDER, limit=preset.train_images,
+                           batch_size=preset.batch_size, shuffle=True, seed=preset.seed)
+if STAND_IN:  # the run card then names the stand-in data
     preset = dataclasses.replace(preset, dataset="stand_in_faces")
-train_images = ganlib.load(
-    dataset_name,
-    folder=DATA_FOLDER,
-    limit=preset.train_images,
-    batch_size=preset.batch_size,
-    shuffle=True,
-    seed=preset.seed,
-)
 real_images = np.concatenate([batch.numpy() for batch, _ in zip(train_images, range(4))])[:64]
 print("images:", real_images.shape, f"in [{real_images.min():.2f}, {real_images.max():.2f}]")
 label = "STAND-IN DATA (synthetic faces)" if STAND_IN else "Pretty Face training images"
@@ -165,9 +123,7 @@ plotting.show_images(real_images, title=label, size=5);
 # %%
 # NBVAL_CHECK_OUTPUT
 generator, discriminator = ganlib.build_models(preset)
-print(layer_table(generator))
-print()
-print(layer_table(discriminator))
+print(models.layer_table(generator), models.layer_table(discriminator), sep="\n\n")
 
 # %% [markdown]
 # ## Train
@@ -178,12 +134,11 @@ print(layer_table(discriminator))
 # of `history.csv`.
 
 # %%
-result = ganlib.train(
-    preset, RUN_DIR, dataset=train_images, overwrite=QUICK, resume=not QUICK, verbose=2
-)
+result = ganlib.train(preset, RUN_DIR, dataset=train_images, overwrite=QUICK, resume=not QUICK,
+                      verbose=2)
 if result.gan is None:
     print(f"Found a finished run of this preset in {RUN_DIR}; showing it instead of training again.")
-run_card.update(Markdown(card([RUN_DIR], stand_in=STAND_IN)))
+run_card.update(Markdown(ganlib.runs.run_card(RUN_DIR, quick=QUICK, stand_in=STAND_IN)))
 
 # %% [markdown]
 # ## Pick the best epoch
@@ -200,20 +155,14 @@ plotting.epoch_collage(RUN_DIR, plotting.spread(epochs, 5));
 plotting.loss_curves(RUN_DIR);
 
 # %%
-history = ganlib.read_history(RUN_DIR)
-print("epoch   d_loss   g_loss   D(real)  D(fake)  seconds")
-keys = ("epoch", "d_loss", "g_loss", "d_real", "d_fake", "epoch_seconds")
-for row in zip(*(history[k] for k in keys)):
-    print("{:>5d}  {:7.4f}  {:7.4f}  {:7.3f}  {:7.3f}  {:7.0f}".format(*row))
+print(plotting.history_table(RUN_DIR))
 
 # %%
 BEST_EPOCH = epochs[-1]  # change it to the epoch you pick from the collage
 
 # %%
-
 best_generator = ganlib.restore_epoch(RUN_DIR, BEST_EPOCH)
-run = ganlib.Run(RUN_DIR)
-same = run.reproduces_snapshot(best_generator, BEST_EPOCH)
+same = ganlib.Run(RUN_DIR).reproduces_snapshot(best_generator, BEST_EPOCH)
 print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly: {same}")
 
 # %% [markdown]
@@ -240,21 +189,8 @@ plotting.show_images(faces, columns=8, title=f"epoch {BEST_EPOCH}, new noise", s
 
 
 # %%
-def inception_fid(generated, real):
-    """Inception FID, or the reason it cannot be computed here (its weights are a download)."""
-    import os
-
-    if QUICK and not os.environ.get("GANLIB_INCEPTION_WEIGHTS"):
-        return None, "not computed in quick mode (CI has no network for Inception-v3's weights)"
-    try:
-        reference = metrics.Reference(None, real)
-        return metrics.compute_metrics(generated, ["fid"], reference=reference)["fid"].value, ""
-    except FileNotFoundError as error:
-        return None, f"not computed: {error}"
-
-
 real_set = np.concatenate([b.numpy() for b, _ in zip(train_images, range(8))])
-value, why = inception_fid(faces, real_set)
+value, why = metrics.inception_fid(faces, real_set, quick=QUICK)
 print(f"epoch {BEST_EPOCH}: Inception FID", f"{value:.1f}" if value is not None else why)
 
 # %% [markdown]

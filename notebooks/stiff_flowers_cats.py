@@ -43,10 +43,8 @@ import sys
 if "google.colab" in sys.modules:  # Colab: install ganlib first (Jupyter users run `make install`)
     import subprocess
 
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/ganlib/ganlib"],
-        check=True,
-    )
+    url = "git+https://github.com/ganlib/ganlib"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 
 from IPython.display import Markdown, display
 
@@ -58,8 +56,7 @@ import dataclasses
 import numpy as np
 
 import ganlib
-from ganlib import data, metrics, plotting
-from ganlib.models import layer_table
+from ganlib import data, experiments, metrics, models, plotting
 
 # %% [markdown]
 # ## Hyperparameters
@@ -76,36 +73,12 @@ RUN_DIR = None  # None: ../runs/<preset>
 SEED = 0
 
 # %%
-PRESETS = {"oxford_flowers102": "stiff_flowers", "cat": "stiff_cat"}
-if DATASET not in PRESETS:
-    raise ValueError(f"DATASET must be one of {sorted(PRESETS)}, received {DATASET!r}.")
-QUICK = ganlib.quick_mode()
-preset = ganlib.get_preset(PRESETS[DATASET])
-preset = dataclasses.replace(preset, epochs=EPOCHS or preset.epochs, seed=SEED)
-RUN_DIR = RUN_DIR or f"../runs/{preset.name}"
-if QUICK:
-    preset = dataclasses.replace(ganlib.quick_preset(preset), train_images=64, batch_size=32)
-    RUN_DIR = f"runs/{preset.name}_quick"
-print(f"mode: {'QUICK MODE (smoke run, not a result)' if QUICK else 'full'}")
-for field in ("dataset", "image_shape", "noise", "noise_dim", "batch_size", "epochs",
-              "learning_rate", "beta_1", "leaky_relu_alpha", "train_images", "seed"):
-    print(f"{field:>16}: {getattr(preset, field)}")
-
-
-def card(run_dirs, stand_in=False):
-    """The run card(s) for the first output, with the mode and data in plain words."""
-    lines = []
-    if QUICK:
-        lines.append("**QUICK MODE** — a smoke run (few images, 1–2 epochs), not a result.")
-    if stand_in:
-        lines.append(
-            "**STAND-IN DATA** — synthetic pictures written by `ganlib.data.write_stand_in_folder`, "
-            "not the report's dataset (it was not found here)."
-        )
-    if not QUICK and not stand_in:
-        lines.append("**Full run** on the real dataset.")
-    return "\n\n".join(lines + [ganlib.runs.run_card(d) for d in run_dirs])
-
+PRESET = {"oxford_flowers102": "stiff_flowers"}.get(DATASET, f"stiff_{DATASET}")  # cat: stiff_cat
+QUICK = ganlib.quick_mode()  # quick: 64 images in batches of 32, 2 epochs
+preset = experiments.notebook_preset(PRESET, epochs=EPOCHS, seed=SEED)
+RUN_DIR = f"runs/{preset.name}_quick" if QUICK else RUN_DIR or f"../runs/{preset.name}"
+print(experiments.describe(preset, "dataset image_shape noise noise_dim batch_size epochs "
+                           "learning_rate beta_1 leaky_relu_alpha train_images seed"))
 
 # %% [markdown]
 # ## Data
@@ -113,31 +86,13 @@ def card(run_dirs, stand_in=False):
 # A grid of the training images (the report's Fig 7 and 10 show three each).
 
 # %%
-STAND_IN = False
-try:
-    data.find_folder(preset.dataset, "train", DATA_FOLDER)
-except FileNotFoundError as missing:
-    if not QUICK:
-        raise  # the message says where to download the dataset and how to lay it out
-    print(f"{missing}\n")
-    STAND_IN = True
-if STAND_IN:
-    # Quick mode without the real folder (CI): synthetic pictures, labelled everywhere they show.
-    DATA_FOLDER = data.write_stand_in_folder(
-        "runs/stand_in_flowers", count=preset.train_images, image_size=128, kind="flowers", seed=SEED
-    )
-    print("STAND-IN DATA: synthetic flowers in", DATA_FOLDER, "- not the report's dataset.")
-dataset_name = preset.dataset
-if STAND_IN:
-    preset = dataclasses.replace(preset, dataset="stand_in_flowers")
-train_images = ganlib.load(
-    dataset_name,
-    folder=DATA_FOLDER,
-    limit=preset.train_images,
-    batch_size=preset.batch_size,
-    shuffle=True,
-    seed=preset.seed,
-)
+# Quick mode without the real folder (CI): synthetic pictures, labelled everywhere they show.
+DATA_FOLDER, STAND_IN = data.folder_or_stand_in(
+    preset.dataset, DATA_FOLDER, quick=QUICK, kind="flowers", count=preset.train_images,
+    image_size=128, seed=SEED)
+train_images = ganlib.load(preset.dataset, folder=DATA_FOLDER, limit=preset.train_images,
+                           batch_size=preset.batch_size, shuffle=True, seed=preset.seed)
+preset = dataclasses.replace(preset, dataset="stand_in_flowers") if STAND_IN else preset
 real_images = np.concatenate([batch.numpy() for batch, _ in zip(train_images, range(4))])[:64]
 print("images:", real_images.shape, f"in [{real_images.min():.2f}, {real_images.max():.2f}]")
 label = "STAND-IN DATA (synthetic flowers)" if STAND_IN else "real training images"
@@ -164,9 +119,7 @@ plotting.show_images(real_images, title=label, size=5);
 # %%
 # NBVAL_CHECK_OUTPUT
 generator, discriminator = ganlib.build_models(preset)
-print(layer_table(generator))
-print()
-print(layer_table(discriminator))
+print(models.layer_table(generator), models.layer_table(discriminator), sep="\n\n")
 
 # %% [markdown]
 # ## Train
@@ -175,12 +128,11 @@ print(layer_table(discriminator))
 # (section 3.3). Noise is uniform in [-1, 1].
 
 # %%
-result = ganlib.train(
-    preset, RUN_DIR, dataset=train_images, overwrite=QUICK, resume=not QUICK, verbose=2
-)
+result = ganlib.train(preset, RUN_DIR, dataset=train_images, overwrite=QUICK, resume=not QUICK,
+                      verbose=2)
 if result.gan is None:
     print(f"Found a finished run of this preset in {RUN_DIR}; showing it instead of training again.")
-run_card.update(Markdown(card([RUN_DIR], stand_in=STAND_IN)))
+run_card.update(Markdown(ganlib.runs.run_card(RUN_DIR, quick=QUICK, stand_in=STAND_IN)))
 
 # %% [markdown]
 # ## Pick the best epoch
@@ -193,11 +145,7 @@ plotting.epoch_collage(RUN_DIR, plotting.spread([0, *epochs], 5));
 plotting.loss_curves(RUN_DIR);
 
 # %%
-history = ganlib.read_history(RUN_DIR)
-print("epoch   d_loss   g_loss   D(real)  D(fake)  seconds")
-keys = ("epoch", "d_loss", "g_loss", "d_real", "d_fake", "epoch_seconds")
-for row in zip(*(history[k] for k in keys)):
-    print("{:>5d}  {:7.4f}  {:7.4f}  {:7.3f}  {:7.3f}  {:7.0f}".format(*row))
+print(plotting.history_table(RUN_DIR))
 
 # %% [markdown]
 # **Looking for a collapse (Fig 11–12).** The report's CAT model goes from "somewhat promising"
@@ -212,24 +160,11 @@ for row in zip(*(history[k] for k in keys)):
 # %%
 SAMPLES = 64 if QUICK else 500
 real_set = np.concatenate([b.numpy() for b, _ in zip(train_images, range(32))])[:SAMPLES]
-if metrics.get_domain("cifar10").weights_path.is_file():
-    # Diversity relative to the training images themselves; the alarm reuses these logged values.
-    metrics.evaluate_epochs(
-        RUN_DIR, ["missing_classes", "class_entropy", "diversity"], domain="cifar10",
-        real_images=real_set, samples=SAMPLES, verbose=False,
-    )
-    alarm = metrics.collapse_alarm(RUN_DIR, domain="cifar10", samples=SAMPLES)
+# Diversity relative to the training images themselves, with CIFAR-10 features; class flags left out.
+alarm, flagged = metrics.diversity_alarm(RUN_DIR, real_set, domain="cifar10", samples=SAMPLES)
+if alarm is not None:
     display(alarm)
-    diversity_flags = {
-        e: [r for r in reasons if "classes" not in r] for e, reasons in alarm.flagged.items()
-    }
-    flagged = sorted(e for e, reasons in diversity_flags.items() if reasons)
-else:
-    flagged = []
-    print("COLLAPSE ALARM PENDING: no CIFAR-10 classifier weights in this ganlib; compare epochs by eye.")
-last_two = epochs[-2:] if len(epochs) > 1 else epochs
-pair = [max([e for e in epochs if e < flagged[0]], default=0), flagged[0]] if flagged else last_two
-print("diversity or saturation flagged at epochs:", flagged or "none")
+pair = [max([e for e in epochs if e < flagged[0]], default=0), flagged[0]] if flagged else epochs[-2:]
 plotting.epoch_collage(RUN_DIR, pair, highlight=flagged[0] if flagged else None);
 
 # %% [markdown]
@@ -240,10 +175,8 @@ plotting.epoch_collage(RUN_DIR, pair, highlight=flagged[0] if flagged else None)
 BEST_EPOCH = max([e for e in epochs if e not in flagged], default=epochs[-1])
 
 # %%
-
 best_generator = ganlib.restore_epoch(RUN_DIR, BEST_EPOCH)
-run = ganlib.Run(RUN_DIR)
-same = run.reproduces_snapshot(best_generator, BEST_EPOCH)
+same = ganlib.Run(RUN_DIR).reproduces_snapshot(best_generator, BEST_EPOCH)
 print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly: {same}")
 
 # %% [markdown]
@@ -261,21 +194,8 @@ plotting.latent_traversal(best_generator, rows=4, steps=8, noise=preset.noise, s
 
 
 # %%
-def inception_fid(generated, real):
-    """Inception FID, or the reason it cannot be computed here (its weights are a download)."""
-    import os
-
-    if QUICK and not os.environ.get("GANLIB_INCEPTION_WEIGHTS"):
-        return None, "not computed in quick mode (CI has no network for Inception-v3's weights)"
-    try:
-        reference = metrics.Reference(None, real)
-        return metrics.compute_metrics(generated, ["fid"], reference=reference)["fid"].value, ""
-    except FileNotFoundError as error:
-        return None, f"not computed: {error}"
-
-
 more = ganlib.sample(best_generator, 64 if QUICK else 1000, noise=preset.noise, seed=7)
-value, why = inception_fid(more, real_set)
+value, why = metrics.inception_fid(more, real_set, quick=QUICK)
 print(f"epoch {BEST_EPOCH}: Inception FID", f"{value:.1f}" if value is not None else why)
 
 # %% [markdown]

@@ -40,10 +40,8 @@ import sys
 if "google.colab" in sys.modules:  # Colab: install ganlib first (Jupyter users run `make install`)
     import subprocess
 
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/ganlib/ganlib"],
-        check=True,
-    )
+    url = "git+https://github.com/ganlib/ganlib"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 
 from IPython.display import Markdown, display
 
@@ -55,8 +53,7 @@ import dataclasses
 import numpy as np
 
 import ganlib
-from ganlib import data, metrics, plotting
-from ganlib.models import layer_table
+from ganlib import data, experiments, metrics, models, plotting
 
 # %% [markdown]
 # ## Hyperparameters
@@ -83,74 +80,24 @@ RUN_ROOT = "../runs"
 SEED = 0
 
 # %%
-QUICK = ganlib.quick_mode()
-presets = {}
-for variant in VARIANTS:
-    p = dataclasses.replace(
-        ganlib.get_preset(variant), epochs=EPOCHS, train_images=TRAIN_IMAGES, seed=SEED
-    )
-    if QUICK:
-        p = dataclasses.replace(
-            ganlib.quick_preset(p), train_images=4, batch_size=4, epochs=1, snapshot_grid=(1, 4)
-        )
-    presets[variant] = p
-if QUICK:
-    RUN_ROOT = "runs"
-run_dirs = {v: f"{RUN_ROOT}/{v}{'_quick' if QUICK else ''}" for v in VARIANTS}
+QUICK = ganlib.quick_mode()  # quick: 4 images, one batch of 4, 1 epoch per model
+presets = {v: experiments.notebook_preset(v, epochs=EPOCHS, train_images=TRAIN_IMAGES, seed=SEED)
+           for v in VARIANTS}
+run_dirs = {v: f"runs/{v}_quick" if QUICK else f"{RUN_ROOT}/{v}" for v in VARIANTS}
 preset = presets[VARIANTS[-1]]
-print(f"mode: {'QUICK MODE (smoke run, not a result)' if QUICK else 'full'}")
-print(f"{'preset':<20} {'architecture':<13} {'noise_dim':>9} {'cutmix':>6} {'lr G':>7} "
-      f"{'lr D':>7} {'batch':>5} {'epochs':>6} {'images':>6}")
-for v, p in presets.items():
-    print(f"{v:<20} {p.architecture:<13} {p.noise_dim:>9} {p.cutmix_probability:>6} "
-          f"{p.learning_rate:>7.0e} {p.d_learning_rate:>7.0e} {p.batch_size:>5} "
-          f"{p.epochs:>6} {p.train_images:>6}")
-
-
-def card(run_dirs, stand_in=False):
-    """The run card(s) for the first output, with the mode and data in plain words."""
-    lines = []
-    if QUICK:
-        lines.append("**QUICK MODE** — a smoke run (few images, 1–2 epochs), not a result.")
-    if stand_in:
-        lines.append(
-            "**STAND-IN DATA** — synthetic pictures written by `ganlib.data.write_stand_in_folder`, "
-            "not the report's dataset (it was not found here)."
-        )
-    if not QUICK and not stand_in:
-        lines.append("**Full run** on the real dataset.")
-    return "\n\n".join(lines + [ganlib.runs.run_card(d) for d in run_dirs])
-
+print(experiments.describe(presets, "architecture noise_dim cutmix_probability learning_rate "
+                           "d_learning_rate batch_size epochs train_images"))
 
 # %% [markdown]
 # ## Data
 
 # %%
-STAND_IN = False
-try:
-    data.find_folder(preset.dataset, "train", DATA_FOLDER)
-except FileNotFoundError as missing:
-    if not QUICK:
-        raise  # the message says where to download the dataset and how to lay it out
-    print(f"{missing}\n")
-    STAND_IN = True
-if STAND_IN:
-    # Quick mode without the real folder (CI): synthetic pictures, labelled everywhere they show.
-    DATA_FOLDER = data.write_stand_in_folder(
-        "runs/stand_in_faces", count=preset.train_images, image_size=128, kind="faces", seed=SEED
-    )
-    print("STAND-IN DATA: synthetic faces in", DATA_FOLDER, "- not the report's dataset.")
-dataset_name = preset.dataset
-if STAND_IN:
-    preset = dataclasses.replace(preset, dataset="stand_in_faces")
-train_images = ganlib.load(
-    dataset_name,
-    folder=DATA_FOLDER,
-    limit=preset.train_images,
-    batch_size=preset.batch_size,
-    shuffle=True,
-    seed=preset.seed,
-)
+# Quick mode without the real folder (CI): synthetic pictures, labelled everywhere they show.
+DATA_FOLDER, STAND_IN = data.folder_or_stand_in(
+    preset.dataset, DATA_FOLDER, quick=QUICK, kind="faces", count=preset.train_images,
+    image_size=128, seed=SEED)
+train_images = ganlib.load(preset.dataset, folder=DATA_FOLDER, limit=preset.train_images,
+                           batch_size=preset.batch_size, shuffle=True, seed=preset.seed)
 real_images = np.concatenate([batch.numpy() for batch, _ in zip(train_images, range(4))])[:64]
 print("images:", real_images.shape, f"in [{real_images.min():.2f}, {real_images.max():.2f}]")
 label = "STAND-IN DATA (synthetic faces)" if STAND_IN else "FFHQ training faces"
@@ -170,11 +117,9 @@ plotting.show_images(real_images, title=label, size=5);
 
 # %%
 # NBVAL_CHECK_OUTPUT
-for variant in ("vemuri_basic", "vemuri_unet"):
-    generator, discriminator = ganlib.build_models(presets[variant])
-    print(layer_table(generator))
-    print()
-print(layer_table(discriminator))
+built = [ganlib.build_models(presets[v]) for v in ("vemuri_basic", "vemuri_unet")]
+# The two generators, then the discriminator the three models share.
+print(*(models.layer_table(m) for m in (built[0][0], built[1][0], built[1][1])), sep="\n\n")
 
 # %% [markdown]
 # ## Train
@@ -186,15 +131,12 @@ print(layer_table(discriminator))
 
 # %%
 if STAND_IN:  # the run cards then name the stand-in data, not FFHQ
-    presets = {v: dataclasses.replace(p, dataset=preset.dataset) for v, p in presets.items()}
-results = {}
+    presets = {v: dataclasses.replace(p, dataset="stand_in_faces") for v, p in presets.items()}
 for variant in VARIANTS:
     print(f"--- {variant}")
-    results[variant] = ganlib.train(
-        presets[variant], run_dirs[variant], dataset=train_images,
-        overwrite=QUICK, resume=not QUICK, verbose=2,
-    )
-run_card.update(Markdown(card(run_dirs.values(), stand_in=STAND_IN)))
+    ganlib.train(presets[variant], run_dirs[variant], dataset=train_images, overwrite=QUICK,
+                 resume=not QUICK, verbose=2)
+run_card.update(Markdown(ganlib.runs.run_card(run_dirs.values(), quick=QUICK, stand_in=STAND_IN)))
 
 # %% [markdown]
 # ## Pick the best epoch
@@ -203,17 +145,14 @@ run_card.update(Markdown(card(run_dirs.values(), stand_in=STAND_IN)))
 # saturation from its final losses (generator 7.83, discriminator 0.075).
 
 # %%
-for variant in VARIANTS:
-    epochs = ganlib.list_epochs(run_dirs[variant])
-    figure = plotting.epoch_collage(run_dirs[variant], plotting.spread([0, *epochs], 5))
-    figure.suptitle(variant)
+for variant, run_dir in run_dirs.items():
+    epochs = plotting.spread([0, *ganlib.list_epochs(run_dir)], 5)
+    plotting.epoch_collage(run_dir, epochs).suptitle(variant)
 
 # %%
 for variant in VARIANTS:
     plotting.loss_curves(run_dirs[variant]).suptitle(variant)
-    history = ganlib.read_history(run_dirs[variant])
-    print(f"{variant:<20} last epoch: d_loss {history['d_loss'][-1]:.4f}  "
-          f"g_loss {history['g_loss'][-1]:.4f}")
+    print(variant, plotting.history_table(run_dirs[variant]), sep="\n")
 
 # %%
 BEST_EPOCHS = {v: ganlib.list_epochs(run_dirs[v])[-1] for v in VARIANTS}  # or your picks
@@ -231,36 +170,15 @@ print(BEST_EPOCHS)
 # with it.
 
 # %%
-def inception_fid(generated, real):
-    """Inception FID, or the reason it cannot be computed here (its weights are a download)."""
-    import os
-
-    if QUICK and not os.environ.get("GANLIB_INCEPTION_WEIGHTS"):
-        return None, "not computed in quick mode (CI has no network for Inception-v3's weights)"
-    try:
-        reference = metrics.Reference(None, real)
-        return metrics.compute_metrics(generated, ["fid"], reference=reference)["fid"].value, ""
-    except FileNotFoundError as error:
-        return None, f"not computed: {error}"
-
-
 REPORTED = {"vemuri_basic": (0.52511, 8331), "vemuri_unet": (0.58723, 8231),
             "vemuri_unet_cutmix": (0.5299, 9474.4053)}
 COUNT = 8 if QUICK else 500
 real_set = np.concatenate([b.numpy() for b, _ in zip(train_images, range(64))])[:COUNT]
-rows = []
-for variant in VARIANTS:
-    p = presets[variant]
-    generated = ganlib.sample(generators[variant], COUNT, noise=p.noise, seed=2024)
-    ssim = metrics.mean_ssim(generated, real_set, seed=SEED)
-    fid, why = inception_fid(generated, real_set)
-    rows.append((variant, BEST_EPOCHS[variant], ssim, fid, *REPORTED[variant]))
-    figure = plotting.show_images(generated[:16], columns=8, size=6, title=f"{variant}, new noise")
-print(f"{COUNT} generated vs {len(real_set)} real images" + (f"; FID {why}" if why else ""))
-print(f"{'model':<20} {'epoch':>5} {'SSIM':>7} {'FID':>8}   {'report SSIM':>11} {'report FID':>10}")
-for variant, epoch, ssim, fid, r_ssim, r_fid in rows:
-    fid_text = f"{fid:8.1f}" if fid is not None else f"{'—':>8}"
-    print(f"{variant:<20} {epoch:>5} {ssim:7.4f} {fid_text}   {r_ssim:11.4f} {r_fid:10.1f}")
+table, images = metrics.comparison_table(generators, real_set, samples=COUNT, seed=2024,
+    reported=REPORTED, epochs=BEST_EPOCHS, noise=preset.noise, ssim_seed=SEED, quick=QUICK)
+for variant, generated in images.items():
+    plotting.show_images(generated[:16], columns=8, size=6, title=f"{variant}, new noise")
+print(table)
 
 # %% [markdown]
 # ## What this run shows, against the report

@@ -40,8 +40,10 @@ def test_protocol_scores_real_stand_ins_like_real_data_and_wrong_labels_near_cha
     real_train, other_real, real_test = fashion
     # A perfect "generator": other real images with their true labels.
     faithful = metrics.classifier_protocol(real_train, real_test, other_real, epochs=3)
-    assert faithful["classifier"] == "softmax_regression" and faithful["test_images"] == 500
-    assert faithful["train_images"] == {"real": 1000, "generated": 1000, "mixed": 1000}
+    assert faithful["classifier"] == "softmax_regression"
+    # A sixth of the given generated images is held out to test on (own_kind, real_classifier).
+    assert faithful["test_images"] == {"real": 500, "generated": 166, "mixed": 416}
+    assert faithful["train_images"] == {"real": 1000, "generated": 834, "mixed": 834}
     assert faithful["accuracy_real"] > 0.65
     assert abs(faithful["accuracy_generated"] - faithful["accuracy_real"]) < 0.06
     assert abs(faithful["accuracy_mixed"] - faithful["accuracy_real"]) < 0.06
@@ -53,7 +55,8 @@ def test_protocol_scores_real_stand_ins_like_real_data_and_wrong_labels_near_cha
     assert careless["accuracy_generated"] < 0.3
     assert careless["accuracy_generated"] < careless["accuracy_mixed"] < careless["accuracy_real"]
     table = metrics.protocol_table({"faithful": faithful, "careless": careless})
-    assert table.splitlines()[0] == (
+    assert table.splitlines()[0].startswith("*Reading `test_real`: each classifier on the real")
+    assert table.splitlines()[2] == (
         "| model | classifier | Acc (fake) | Acc (mixed) | Acc (real) |"
     )
     assert f"| careless | softmax_regression, 3 epochs | {careless['accuracy_generated']:.4f}" in (
@@ -74,6 +77,32 @@ def test_protocol_draws_from_a_conditional_callable(fashion):
     )
     assert result["train_images"] == {"real": 1000, "generated": 800, "mixed": 800}
     assert result["accuracy_generated"] > 0.6
+
+
+def test_the_three_readings_of_acc_fake_are_computed_and_labelled(fashion):
+    real_train, other_real, real_test = fashion
+    prototypes = {c: other_real[0][other_real[1] == c][:3].mean(axis=0) for c in range(10)}
+
+    def alike(labels):
+        # Samples "highly similar" within a class (report §5): a class's mean image, barely varied.
+        rng = np.random.default_rng(len(labels))
+        noise = rng.normal(0, 0.02, (len(labels), *real_train[0].shape[1:]))
+        return np.clip(np.stack([prototypes[c] for c in labels]) + noise, -1, 1).astype("float32")
+
+    result = metrics.classifier_protocol(real_train, real_test, alike, epochs=3)
+    readings = result["readings"]
+    assert set(readings) == set(metrics.protocol.READINGS)
+    assert readings["test_real"] == {
+        k: result[f"accuracy_{k}"] for k in ("real", "generated", "mixed")
+    }
+    assert readings["real_classifier"]["real"] == readings["test_real"]["real"]
+    # Trained and tested on its own near-identical images, the fake classifier scores ~1.0.
+    assert readings["own_kind"]["generated"] > 0.97 > readings["own_kind"]["real"]
+    assert "own_kind" in metrics.protocol.report_pattern(result)
+    table = metrics.protocol_table({"alike": result}, reading="own_kind")
+    assert "Reading `own_kind`" in table and f"{readings['own_kind']['generated']:.4f}" in table
+    with pytest.raises(ValueError, match="reading must be one of"):
+        metrics.protocol_table({"alike": result}, reading="mine")
 
 
 def small_cnn(shape, classes):

@@ -41,7 +41,7 @@ from ganlib.data.registry import (
     ManualDataset,
     dataset_info,
 )
-from ganlib.data.testing import STAND_IN_KINDS, write_stand_in_folder
+from ganlib.data.testing import STAND_IN_KINDS, folder_or_stand_in, write_stand_in_folder
 
 __all__ = [
     "CIFAR10_CLASSES",
@@ -67,6 +67,7 @@ __all__ = [
     "find_folder",
     "find_npz",
     "folder_files",
+    "folder_or_stand_in",
     "from_arrays",
     "load",
     "load_arrays",

@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image
 
 from ganlib.data.checks import check_positive_int
+from ganlib.data.locate import find_folder
 
 STAND_IN_KINDS = ("faces", "flowers")
 
@@ -67,6 +68,69 @@ def write_stand_in_folder(
         pixels = np.clip(image * 255, 0, 255).astype(np.uint8)
         Image.fromarray(pixels).save(directory / f"stand_in_{index:05d}.png")
     return directory
+
+
+def folder_or_stand_in(
+    name: str,
+    folder=None,
+    *,
+    quick: bool,
+    kind: str,
+    count: int,
+    image_size: int,
+    class_names=None,
+    seed: int = 0,
+    directory=None,
+) -> tuple[Path, bool]:
+    """The train folder of a hand-downloaded dataset or, in quick mode only, stand-in pictures.
+
+    Outside quick mode a missing dataset is an error whose message says where to download it and
+    how to lay it out. In quick mode (CI) that message is printed and synthetic pictures are
+    written instead (`write_stand_in_folder`), with a line saying they are STAND-IN DATA.
+
+    Args:
+        name: the dataset, a key of `MANUAL_DATASETS` (e.g. "pretty_face").
+        folder: an explicit folder (a notebook's `DATA_FOLDER`), or None for the lookup order.
+        quick: whether this is a quick run (`ganlib.quick_mode()`).
+        kind: the stand-in pictures, "faces" or "flowers".
+        count: stand-in images in all (split evenly over `class_names` when given); only
+            checked when stand-in pictures are written.
+        image_size: side of the square stand-in images.
+        class_names: None for one folder of images; else one subfolder per class name, as the
+            conditional loaders read them (labels in sorted order).
+        seed: seed of the stand-in pictures (class i uses seed + i).
+        directory: where to write them; default `runs/stand_in_<name>` under the current folder.
+
+    Returns:
+        (folder, stand_in): the folder to load, and True when it holds stand-in pictures.
+
+    Raises:
+        FileNotFoundError: the dataset is missing and `quick` is False.
+        ValueError: for a bad `kind` or `count`, or an empty `class_names`.
+    """
+    if kind not in STAND_IN_KINDS:
+        raise ValueError(f"kind must be one of {STAND_IN_KINDS}, received {kind!r}.")
+    if class_names is not None and len(class_names) == 0:
+        raise ValueError(f"class_names must name at least one class, received {class_names!r}.")
+    try:
+        found = find_folder(name, "train", folder)
+    except FileNotFoundError as missing:
+        if not quick:
+            raise  # the message says where to download the dataset and how to lay it out
+        print(f"{missing}\n")
+    else:
+        print(f"data: {found}")
+        return found, False
+    check_positive_int(count, "count")
+    directory = Path(directory) if directory is not None else Path("runs") / f"stand_in_{name}"
+    if class_names is None:
+        write_stand_in_folder(directory, count, image_size, kind, seed)
+    else:
+        per_class = max(1, count // len(class_names))
+        for index, class_name in enumerate(class_names):
+            write_stand_in_folder(directory / class_name, per_class, image_size, kind, seed + index)
+    print(f"STAND-IN DATA: synthetic {kind} in {directory} - not the report's dataset.")
+    return directory, True
 
 
 CACHE_VARIABLES = {

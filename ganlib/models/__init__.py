@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ganlib.models import conditional, dcgan, unet
+from ganlib.precision import float32_output, policy_scope, resolve
 
 # architecture key -> (generator builder, discriminator builder), each called with the preset.
 ARCHITECTURES = {
@@ -113,8 +114,10 @@ def _with_noise(generator, preset):
 
 
 def build_generator(preset):
-    """Build the generator a preset names, with fresh weights."""
-    return _with_noise(_builders(preset)[0](preset), preset)
+    """Build the generator a preset names, with fresh weights, under its precision."""
+    with policy_scope(resolve(preset.precision)):
+        generator = _builders(preset)[0](preset)
+    return _with_noise(float32_output(generator), preset)
 
 
 def build_models(preset):
@@ -124,10 +127,13 @@ def build_models(preset):
         preset: a `ganlib.Experiment`.
 
     Returns:
-        (generator, discriminator), two Functional `keras.Model`s with fresh weights.
+        (generator, discriminator), two Functional `keras.Model`s with fresh weights, built
+        under the preset's precision with float32 outputs.
     """
     g_builder, d_builder = _builders(preset)
-    return _with_noise(g_builder(preset), preset), d_builder(preset)
+    with policy_scope(resolve(preset.precision)):
+        generator, discriminator = g_builder(preset), d_builder(preset)
+    return _with_noise(float32_output(generator), preset), float32_output(discriminator)
 
 
 def layer_table(model) -> str:
