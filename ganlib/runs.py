@@ -458,22 +458,8 @@ class Run:
         except (OSError, ValueError, KeyError, TypeError):
             return "another process"
 
-    def _check_unlocked(self):
-        if not self.lock_path.exists():
-            return
-        probe = filelock.FileLock(self.lock_path, timeout=0)
-        try:
-            probe.acquire()
-        except filelock.Timeout:
-            raise ValueError(
-                f"run_dir {str(self.directory)!r} is being trained by {self._owner()}; wait for "
-                "it to finish, or stop it, before starting another trainer there."
-            ) from None
-        probe.release()
-
-    def lock(self):
-        """Hold the run's lock for a trainer: a second trainer fails at once, naming the first."""
-        self.directory.mkdir(parents=True, exist_ok=True)
+    def _acquire(self) -> filelock.FileLock:
+        """The run's lock, acquired at once; ValueError naming the holder when another has it."""
         lock = filelock.FileLock(self.lock_path, timeout=0)
         try:
             lock.acquire()
@@ -482,7 +468,16 @@ class Run:
                 f"run_dir {str(self.directory)!r} is being trained by {self._owner()}; wait for "
                 "it to finish, or stop it, before starting another trainer there."
             ) from None
-        self._lock = lock
+        return lock
+
+    def _check_unlocked(self):
+        if self.lock_path.exists():
+            self._acquire().release()
+
+    def lock(self):
+        """Hold the run's lock for a trainer: a second trainer fails at once, naming the first."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._lock = self._acquire()
         write_json(
             self.directory / LOCK_OWNER,
             {"pid": os.getpid(), "host": socket.gethostname(), "since": _now()},
