@@ -1,4 +1,5 @@
 # A fresh machine needs only Python 3.11: `make demo` and `make test` install everything else.
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -10,7 +11,7 @@ ifneq ($(wildcard $(SHARED_DATA)),)
 export GANLIB_DATA_DIR ?= $(SHARED_DATA)
 endif
 
-.PHONY: install demo test lint format sync bench clean
+.PHONY: install demo test test-full-data lint format sync bench clean browser
 
 install: $(VENV)/.installed
 
@@ -28,13 +29,37 @@ demo: install
 
 # The caches a test could fill (ganlib's, Keras', TFDS', matplotlib's) live in a temporary folder
 # removed afterwards: nothing is written outside the repository, nothing found from earlier runs.
-test: lint
+test: lint browser
 	@caches=$$(mktemp -d) && \
 	export GANLIB_CACHE_DIR=$$caches/ganlib KERAS_HOME=$$caches/keras \
 		TFDS_DATA_DIR=$$caches/tensorflow_datasets MPLCONFIGDIR=$$caches/matplotlib && \
 	$(PY) -m pytest -q -rs tests && \
 	GANLIB_QUICK=1 $(PY) -m pytest -q --nbval-lax notebooks/*.ipynb; \
 	status=$$?; rm -rf "$$caches"; exit $$status
+
+# Only the tests that need a full dataset (the ones `make test` skips without one), which must then
+# all run: CI's second pass, beside ../shared.
+test-full-data: install
+	@caches=$$(mktemp -d) && \
+	export GANLIB_CACHE_DIR=$$caches/ganlib KERAS_HOME=$$caches/keras \
+		TFDS_DATA_DIR=$$caches/tensorflow_datasets MPLCONFIGDIR=$$caches/matplotlib && \
+	$(PY) -m pytest -q -rs -m full_data tests | tee $$caches/out; \
+	status=$${PIPESTATUS[0]}; skipped=$$(grep -c "^SKIPPED" $$caches/out); rm -rf "$$caches"; \
+	if [ $$status = 0 ] && [ $$skipped != 0 ]; then \
+		echo "error: $$skipped full-data tests skipped: is GANLIB_DATA_DIR (or ../shared/data) complete?"; \
+		exit 1; fi; exit $$status
+
+# Debian's chromium, which tests/test_browser.py opens the epoch browser page in (Playwright's own
+# browser download is not used). Only root can install it; otherwise, or if the install fails,
+# this says how and the test skips, so that `make test` still runs everything else.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update && apt-get install -y --no-install-recommends chromium) || \
+			echo "make browser: could not install chromium; tests/test_browser.py's browser test will skip."; \
+		else \
+			echo "make browser: chromium is missing; install it with 'sudo make browser' (or 'sudo apt-get install chromium') for tests/test_browser.py's browser test, which skips without it."; \
+		fi; }
 
 lint: install
 	$(PY) -m ruff check ganlib tests notebooks bench tools

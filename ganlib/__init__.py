@@ -13,7 +13,7 @@ training → metrics → plotting.
 """
 
 from ganlib import _env  # noqa: F401  (must run before TensorFlow is imported)
-from ganlib._version import __version__
+from ganlib._version import REPOSITORY_URL, __version__
 from ganlib.data import MANUAL_DATASETS, load, load_folder
 from ganlib.experiments import PRESETS, Experiment, get_preset, quick_mode, quick_preset
 from ganlib.losses import discriminator_loss, generator_loss
@@ -26,6 +26,7 @@ __all__ = [
     "GAN",
     "MANUAL_DATASETS",
     "PRESETS",
+    "REPOSITORY_URL",
     "ConditionalGAN",
     "Experiment",
     "Run",

@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="continue the run in the run directory after its last completed epoch",
     )
+    train.add_argument(
+        "--tensorboard",
+        action="store_true",
+        help="also write TensorBoard logs to RUN_DIR/tensorboard (tensorboard --logdir ...)",
+    )
     return parser
 
 
@@ -101,6 +106,7 @@ def _train(args) -> int:
         overwrite=args.overwrite,
         resume=args.resume,
         mode="quick" if quick else "full",
+        tensorboard=args.tensorboard,
     )
     run = result.run
     print(f"\nDone in {result.wall_time:.0f} s on {result.images} images.")
@@ -108,6 +114,8 @@ def _train(args) -> int:
     print("Snapshots (the fixed latent grid after each epoch):")
     for epoch in run.snapshot_epochs():
         print(f"  {run.snapshot_path(epoch)}")
+    if args.tensorboard:
+        print(f"TensorBoard: tensorboard --logdir {run.tensorboard_dir}")
     print(f"Restore an epoch: ganlib.restore_epoch({str(run.directory)!r}, EPOCH)")
     return 0
 

@@ -1,4 +1,4 @@
-"""Pictures of a run: image grids, epoch collages, loss curves.
+"""Pictures of a run: image grids, epoch collages, loss curves, the epoch browser and animation.
 
 The figure functions return a `matplotlib.figure.Figure` for notebooks to show; the array
 helpers they use (`image_grid`, `read_png`, `to_uint8`) live in `ganlib.images`.
@@ -12,6 +12,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from ganlib.browser import (  # noqa: F401  (re-exported: the epoch browser and the animation)
+    epoch_browser,
+    export_epoch_browser,
+    show_epochs,
+    show_training_animation,
+    training_animation,
+)
 from ganlib.images import image_grid, read_png, to_uint8
 from ganlib.metrics import metric_series
 from ganlib.runs import Run, read_history
@@ -84,12 +91,22 @@ def epoch_collage(run_dir, epochs=None, highlight=None, size=3.0):
 
 
 def spread(values, count):
-    """Up to `count` items of a sorted list, evenly spaced, first and last included."""
-    values = list(values)
+    """Up to `count` epochs of a sorted list, evenly spaced as the reports pick them.
+
+    The first and last are kept; the others are the ones nearest to the multiples of
+    last / (count - 1), so epochs 1..200 give 1, 50, 100, 150, 200 (Sharma's Fig 5.2) and 0..20
+    give 0, 5, 10, 15, 20.
+    """
+    values = sorted(values)
     if len(values) <= count:
         return values
-    picks = np.linspace(0, len(values) - 1, count).round().astype(int)
-    return [values[i] for i in sorted(set(picks))]
+    if count < 2:
+        return values[-count:] if count > 0 else []
+    first, last = values[0], values[-1]
+    targets = [last * i / (count - 1) for i in range(1, count - 1)]
+    # Ties go to the later (more trained) epoch; no epoch is picked twice.
+    inner = [min(values[1:-1], key=lambda v, t=t: (abs(v - t), -v)) for t in targets]
+    return sorted({first, *inner, last})
 
 
 def loss_curves(history, size=(11.0, 3.6)):
@@ -410,3 +427,77 @@ def history_table(run_dir, columns=None) -> str:
         cells = (HISTORY_COLUMNS[key][1].format(value) for key, value in zip(columns, row))
         lines.append("  ".join(cells))
     return "\n".join(lines)
+
+
+def step_curves(run_dir, size=(11.0, 3.6)):
+    """The losses and D's scores every few steps (steps.csv), the per-epoch values on top.
+
+    A short run has a few epochs, so its `loss_curves` are a few points; steps.csv holds about 25
+    rows an epoch. Each row is the running mean of the epoch so far (as Keras' progress bar shows),
+    so the curve restarts each epoch and ends on that epoch's point.
+
+    Args:
+        run_dir: a run directory with a steps.csv (runs trained with this version of ganlib).
+        size: figure size in inches.
+
+    Returns:
+        A matplotlib Figure with two panels, x in epochs (integer ticks): d_loss and g_loss; D's
+        mean probability on real and generated images.
+
+    Raises:
+        FileNotFoundError: when the run has no steps.csv rows yet.
+
+    Example:
+        >>> step_curves("runs/sharma_fashion_mnist")
+    """
+    run = Run(run_dir)
+    steps = run.steps()
+    try:
+        history = run.history()
+    except FileNotFoundError:
+        history = {}
+    # Every epoch's last step is a row, so an epoch's length is its last step over its number.
+    epoch, step = np.asarray(steps["epoch"]), np.asarray(steps["step"])
+    first = int(epoch.min())
+    per_epoch = step[epoch == first].max() / first
+    position = step / per_epoch
+    figure, (loss_axis, prob_axis) = plt.subplots(1, 2, figsize=size)
+    panels = (
+        (loss_axis, (("d_loss", "d_loss"), ("g_loss", "g_loss"))),
+        (prob_axis, (("d_real", "D(x), real"), ("d_fake", "D(G(z)), generated"))),
+    )
+    for axis, keys in panels:
+        for key, label in keys:
+            if key not in steps:
+                continue
+            values = np.asarray(steps[key], dtype=float)
+            line = None
+            for number in np.unique(epoch):
+                # One line per epoch: the running mean restarts there, joining them would mislead.
+                chosen = epoch == number
+                (line,) = axis.plot(
+                    position[chosen],
+                    values[chosen],
+                    color=line.get_color() if line is not None else None,
+                    label=label if line is None else None,
+                    linewidth=1.2,
+                )
+            if key in history:
+                axis.plot(
+                    history["epoch"],
+                    history[key],
+                    "o",
+                    color=line.get_color(),
+                    markeredgecolor="black",
+                    zorder=3,
+                )
+        axis.set_xlabel("epoch")
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axis.set_xlim(left=first - 1)
+        axis.legend()
+    loss_axis.set_ylabel("loss")
+    loss_axis.set_title("losses every few steps (dots: epoch means)")
+    prob_axis.set_ylim(0, 1)
+    prob_axis.set_title("discriminator's mean probability")
+    figure.tight_layout()
+    return figure

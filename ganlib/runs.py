@@ -5,6 +5,9 @@ Layout::
     run_dir/
       config.json                                 preset, overrides, seed, mode, device, versions
       history.csv                                 one row per completed epoch, epochs from 1
+      steps.csv                                   the per-batch logs every few steps (about 25
+                                                  rows an epoch): epoch (from 1), step (global,
+                                                  from 1), then the logs; completed epochs only
       metrics.jsonl                               evaluation results, one JSON object per line
       run_card.json                               epochs completed, images, wall time, divergence
       snapshots/latents.npy                       the fixed latent grid, drawn once
@@ -13,6 +16,8 @@ Layout::
       checkpoints/generator_epoch_001.weights.h5  the generator's weights after each epoch
       state/latest.json, state/epoch_NNN/         what resuming needs: both networks, both
                                                   optimizers, the random generators' states
+      tensorboard/                                TensorBoard event files, when asked for
+                                                  (`callbacks(..., tensorboard=True)`)
       .lock, .lock.json                           held while a trainer writes, and by whom
 
 Epochs are numbered from 1 in every file (epoch 0 is the untrained generator). Every file is written
@@ -38,6 +43,7 @@ import socket
 from pathlib import Path
 
 import filelock
+import h5py
 import keras
 import numpy as np
 import tensorflow as tf
@@ -53,6 +59,7 @@ from ganlib.sampling import render_grid, snapshot_grid
 
 CONFIG = "config.json"
 HISTORY = "history.csv"
+STEPS = "steps.csv"
 METRICS = "metrics.jsonl"
 CARD = "run_card.json"
 LOCK = ".lock"
@@ -61,6 +68,7 @@ LOCK_OWNER = ".lock.json"
 OWN_ENTRIES = (
     CONFIG,
     HISTORY,
+    STEPS,
     METRICS,
     CARD,
     "snapshots",
@@ -136,6 +144,8 @@ class Run:
 
     config_path = property(lambda self: self.directory / CONFIG)
     history_path = property(lambda self: self.directory / HISTORY)
+    steps_path = property(lambda self: self.directory / STEPS)
+    tensorboard_dir = property(lambda self: self.directory / "tensorboard")
     metrics_path = property(lambda self: self.directory / METRICS)
     card_path = property(lambda self: self.directory / CARD)
     snapshots_dir = property(lambda self: self.directory / "snapshots")
@@ -263,6 +273,47 @@ class Run:
                 history.setdefault(key, []).append(value)
         return {k: v for k, v in history.items() if not all(np.isnan(x) for x in v)}
 
+    def step_rows(self) -> list[dict]:
+        """steps.csv's rows as dicts of floats, `epoch` and `step` as ints ([] without the file)."""
+        if not self.steps_path.is_file():
+            return []
+        with open(self.steps_path, newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        parsed = []
+        for line, row in enumerate(rows, start=2):
+            values = {}
+            for key, value in row.items():
+                if key is None or value is None:
+                    raise ValueError(
+                        f"{self.steps_path}, line {line}: the row does not match the header."
+                    )
+                try:
+                    values[key] = float("nan") if value in ("NA", "") else float(value)
+                except ValueError as error:
+                    raise ValueError(
+                        f"{self.steps_path}, line {line}: column {key!r} holds {value!r}, not a "
+                        "number."
+                    ) from error
+            if "epoch" not in values or "step" not in values:
+                raise ValueError(f"{self.steps_path} has no 'epoch' and 'step' columns.")
+            values["epoch"], values["step"] = int(values["epoch"]), int(values["step"])
+            parsed.append(values)
+        return parsed
+
+    def steps(self) -> dict:
+        """steps.csv as a dict of lists (`epoch` from 1, `step` global from 1), like `history`."""
+        rows = self.step_rows()
+        if not rows:
+            raise FileNotFoundError(
+                f"{self.steps_path} does not exist or is empty; the run has finished no epoch "
+                "with per-step logging yet."
+            )
+        steps: dict[str, list] = {}
+        for row in rows:
+            for key, value in row.items():
+                steps.setdefault(key, []).append(value)
+        return {k: v for k, v in steps.items() if not all(np.isnan(x) for x in v)}
+
     def card(self) -> dict:
         """run_card.json as a dict ({} before the first training ends)."""
         if not self.card_path.is_file():
@@ -272,11 +323,117 @@ class Run:
         except (ValueError, OSError) as error:
             raise ValueError(f"{self.card_path} is not valid JSON: {error}") from error
 
-    def reproduces_snapshot(self, generator, epoch: int) -> bool:
-        """Whether `generator` draws exactly the stored snapshot of `epoch` from the run's grid."""
+    def snapshot_difference(self, generator, epoch: int) -> tuple[int, float]:
+        """How far `generator`'s drawing of the run's grid is from the stored snapshot of `epoch`.
+
+        Returns:
+            (largest, mean) absolute difference in 8-bit levels over all pixels.
+        """
         columns = self.preset().snapshot_grid[1]
-        picture = render_grid(generator, self.latents(), columns, self.labels())
-        return bool(np.array_equal(picture, read_png(self.snapshot_path(epoch))))
+        picture = render_grid(generator, self.latents(), columns, self.labels()).astype(np.int16)
+        stored = read_png(self.snapshot_path(epoch)).astype(np.int16)
+        if picture.shape != stored.shape:
+            raise ValueError(
+                f"{self.snapshot_path(epoch)} is {stored.shape}, the generator draws {picture.shape}."
+            )
+        difference = np.abs(picture - stored)
+        return int(difference.max()), float(difference.mean())
+
+    def shipped(self) -> dict:
+        """What `ship` recorded in the run card: {"epochs": [...], "weights": dtype} or {}."""
+        return self.card().get("shipped") or {}
+
+    def reproduces_snapshot(self, generator, epoch: int) -> bool:
+        """Whether `generator` draws the stored snapshot of `epoch` from the run's grid.
+
+        Exactly, for weights saved by training; within `SHIPPED_TOLERANCE` for weights that `ship`
+        stored as float16, whose rounding moves some pixels by a few levels.
+        """
+        largest, mean = self.snapshot_difference(generator, epoch)
+        if self.shipped().get("weights") == "float16":
+            return largest <= SHIPPED_TOLERANCE["largest"] and mean <= SHIPPED_TOLERANCE["mean"]
+        return largest == 0
+
+    def completed_epochs(self) -> list[int]:
+        """Epochs that finished training (history.csv), whether or not their weights were kept."""
+        return (
+            [int(row["epoch"]) for row in self.history_rows()]
+            if self.history_path.is_file()
+            else []
+        )
+
+    def ship(self, destination, epochs, *, float16: bool = True) -> Run:
+        """Copy this run into `destination` to be committed: its whole record, few weights.
+
+        The copy holds config.json, history.csv, metrics.jsonl, the run card and every snapshot,
+        with the generator weights of `epochs` only (stored as float16 by default, half the size),
+        and no training state: it can be restored, evaluated from its logged metrics and shown,
+        not resumed. The run card records the shipped epochs, their storage and, for each, how far
+        the restored generator draws from its snapshot (see `reproduces_snapshot`).
+
+        Args:
+            destination: a new or empty folder, or an earlier shipped copy of a run (replaced).
+            epochs: the epochs whose generator weights to keep (each one of `saved_epochs()`).
+            float16: store the weights as float16 (they are restored into float32 layers).
+
+        Returns:
+            The `Run` in `destination`.
+
+        Raises:
+            ValueError: naming the epoch or folder at fault, before anything is written.
+        """
+        destination = Run(destination)
+        saved = self.saved_epochs()
+        epochs = sorted({int(e) for e in epochs})
+        missing = [e for e in epochs if e not in saved]
+        if not epochs or missing:
+            raise ValueError(
+                f"Run {str(self.directory)!r} cannot ship epochs {missing or epochs!r}: expected "
+                f"a non-empty list of its saved epochs {saved}."
+            )
+        if destination.directory.resolve() == self.directory.resolve():
+            raise ValueError(
+                f"ship needs another folder than the run itself, {str(self.directory)!r}."
+            )
+        if destination.directory.exists():
+            if destination.is_run():
+                destination.clear()
+            elif any(destination.directory.iterdir()):
+                raise ValueError(
+                    f"{str(destination.directory)!r} holds files and no ganlib run; expected a new "
+                    "or empty folder, or an earlier shipped run."
+                )
+        destination.directory.mkdir(parents=True, exist_ok=True)
+        for name in (CONFIG, HISTORY, METRICS, "steps.csv"):
+            if (self.directory / name).is_file():
+                with atomic_path(destination.directory / name) as path:
+                    shutil.copyfile(self.directory / name, path)
+        destination.snapshots_dir.mkdir(exist_ok=True)
+        for source in sorted(self.snapshots_dir.iterdir()):
+            if not is_temporary(source):
+                with atomic_path(destination.snapshots_dir / source.name) as path:
+                    shutil.copyfile(source, path)
+        destination.checkpoints_dir.mkdir(exist_ok=True)
+        differences = {}
+        for epoch in epochs:
+            with atomic_path(destination.weights_path(epoch)) as path:
+                if float16:
+                    _weights_to_float16(self.weights_path(epoch), path)
+                else:
+                    shutil.copyfile(self.weights_path(epoch), path)
+            largest, mean = destination.snapshot_difference(
+                restore_epoch(destination.directory, epoch), epoch
+            )
+            differences[str(epoch)] = {"largest": largest, "mean": round(mean, 4)}
+        card = dict(self.card())
+        card["shipped"] = {
+            "epochs": epochs,
+            "weights": "float16" if float16 else "float32",
+            "snapshot_difference": differences,
+            "from": str(self.directory),
+        }
+        write_json(destination.card_path, card)
+        return destination
 
     def wall_time(self) -> float:
         """Seconds of training over the completed epochs (from history.csv)."""
@@ -317,7 +474,8 @@ class Run:
         }
 
     def finished(self, preset: Experiment) -> bool:
-        """Whether this is a run of `preset` with all of `preset.epochs` saved.
+        """Whether this is a run of `preset` with all of `preset.epochs` saved (for a copy made by
+        `ship`: trained, with the last epoch's weights kept).
 
         The first N epochs of a longer run, or of one stopped after epoch N, are exactly a run
         of N epochs: nothing in training depends on the total count (learning-rate schedules
@@ -325,6 +483,13 @@ class Run:
         """
         if not self.is_run() or self.differences(preset):
             return False
+        if self.shipped():
+            # A shipped copy keeps the weights of a few epochs only, the last one among them.
+            completed = set(self.completed_epochs())
+            return (
+                set(range(1, preset.epochs + 1)) <= completed
+                and preset.epochs in self.saved_epochs()
+            )
         return set(range(1, preset.epochs + 1)) <= set(self.saved_epochs())
 
     # --- Checks before anything is written ------------------------------------------------------
@@ -581,6 +746,15 @@ class Run:
         writer.writerows(rows)
         write_text(self.history_path, text.getvalue())
 
+    def write_steps(self, rows: list[dict]):
+        """Replace steps.csv with `rows` (dicts with `epoch` and `step`), atomically."""
+        columns = ["epoch", "step", *sorted({k for row in rows for k in row} - {"epoch", "step"})]
+        text = io.StringIO()
+        writer = csv.DictWriter(text, columns, restval="NA", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        write_text(self.steps_path, text.getvalue())
+
     def _state_files(self, epoch: int) -> tuple[Path, Path]:
         folder = self._state_folder(epoch)
         return folder / "gan.weights.h5", folder / "rng.npy"
@@ -654,14 +828,32 @@ class Run:
         finally:
             self.unlock()
 
-    def callbacks(self, preset: Experiment, *, extra=(), mode: str | None = None) -> list:
+    def callbacks(
+        self,
+        preset: Experiment,
+        *,
+        extra=(),
+        mode: str | None = None,
+        tensorboard: bool = False,
+        step_every: int | None = None,
+    ) -> list:
         """The Keras callbacks that make `fit` a complete, resumable training run of `preset`.
 
         They set themselves up in `on_train_begin`: the first creates this run directory, or
         resumes it after its last completed epoch (restoring both networks, both optimizers and
         the random generators into the model); the others write each epoch's snapshot, generator
-        weights, history row and training state, and the run card at the end. `extra`
-        callbacks run after the history row and before the training state.
+        weights, history row, per-step rows (steps.csv) and training state, and the run card at
+        the end. `extra` callbacks run after the history and step rows and before the training
+        state.
+
+        Args:
+            preset: the `Experiment` being trained.
+            extra: more Keras callbacks (metric callbacks, for instance).
+            mode: "full" or "quick", recorded in config.json; by default from `quick_mode()`.
+            tensorboard: also write TensorBoard event files to `run_dir/tensorboard/`
+                (`ganlib.callbacks.TensorBoardLogger`, which says how to open them).
+            step_every: steps between the rows of steps.csv (and TensorBoard's per-step values);
+                by default about 25 rows an epoch (`ganlib.callbacks.step_interval`).
 
         Example:
             >>> gan = ganlib.training.build_gan(preset)
@@ -677,11 +869,43 @@ class Run:
             run_callbacks.Snapshots(self, columns=preset.snapshot_grid[1]),
             run_callbacks.GeneratorCheckpoints(self),
             run_callbacks.HistoryLogger(self),
+            run_callbacks.StepLogger(self, every=step_every),
             *extra,
+            # After the metric callbacks of `extra`, so that it finds their records of the epoch.
+            *([run_callbacks.TensorBoardLogger(self, every=step_every)] if tensorboard else []),
             run_callbacks.TrainingState(
                 self
             ),  # last: it vouches that the epoch's files are written
         ]
+
+
+# How far a generator restored from float16 weights may draw from its float32 snapshot, in 8-bit
+# levels (measured by `ship` for every shipped epoch and recorded in its run card).
+SHIPPED_TOLERANCE = {"largest": 32, "mean": 1.0}
+
+
+def _weights_to_float16(source, destination):
+    """Write a copy of a Keras .weights.h5 file whose float32 arrays are stored as float16.
+
+    An array that float16 cannot hold (a value beyond 65,504, such as a large BatchNorm variance)
+    stays float32. Keras casts each array to its variable's dtype when it loads the file. The copy
+    is written anew rather than edited in place, since HDF5 does not give back a deleted array's
+    space.
+    """
+
+    def copy(name, item):
+        if isinstance(item, h5py.Group):
+            target = shrunk.require_group(name)
+        else:
+            values = item[()]
+            if item.dtype == np.float32 and np.all(np.isfinite(values.astype(np.float16))):
+                values = values.astype(np.float16)
+            target = shrunk.create_dataset(name, data=values)
+        target.attrs.update(item.attrs)
+
+    with h5py.File(source, "r") as weights, h5py.File(destination, "w") as shrunk:
+        shrunk.attrs.update(weights.attrs)
+        weights.visititems(copy)
 
 
 def _now() -> str:
@@ -784,7 +1008,8 @@ def run_card(run_dirs, *, quick: bool | None = None, stand_in: bool = False) -> 
     config = run.read_config()
     preset = config["preset"]
     card = run.card()
-    epochs = run.saved_epochs()
+    epochs = run.completed_epochs() or run.saved_epochs()
+    shipped = run.shipped()
     wall = run.wall_time() if run.history_path.is_file() else None
     base = PRESETS.get(preset["name"])
     if wall is None:
@@ -808,6 +1033,14 @@ def run_card(run_dirs, *, quick: bool | None = None, stand_in: bool = False) -> 
             f"- device: {card.get('device') or config.get('device', 'unknown')}; precision "
             f"{card.get('precision') or config.get('precision', 'float32')}",
             f"- wall time: {wall_text}; started {config.get('created', '?')}",
+            *(
+                [
+                    f"- weights kept for epochs {shipped['epochs']} ({shipped['weights']}), "
+                    "no training state: restorable, not resumable"
+                ]
+                if shipped
+                else []
+            ),
             f"- TensorFlow {versions.get('tensorflow', '?')}, Keras {versions.get('keras', '?')}, "
             f"ganlib {versions.get('ganlib', '?')}, seed {config.get('seed')}",
         ]

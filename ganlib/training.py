@@ -505,6 +505,7 @@ def train(
     verbose="auto",
     mode: str | None = None,
     strategy=None,
+    tensorboard: bool = False,
 ) -> TrainResult:
     """Train a preset end to end into a run directory: a short convenience over `fit`.
 
@@ -535,6 +536,10 @@ def train(
             CPUs, `TPUStrategy`, `MultiWorkerMirroredStrategy`) to train under; the preset's
             `batch_size` is the global batch, split evenly over the replicas. By default the
             strategy in scope, if any.
+        tensorboard: also write TensorBoard event files (losses every few steps, each epoch's
+            logs, metrics and snapshot) to `run_dir/tensorboard/`; open them with
+            `%load_ext tensorboard` then `%tensorboard --logdir RUN_DIR/tensorboard` in Jupyter
+            or Colab, or `tensorboard --logdir RUN_DIR/tensorboard` in a shell.
 
     Returns:
         A `TrainResult`.
@@ -568,7 +573,7 @@ def train(
     history = gan.fit(
         dataset,
         epochs=preset.epochs,
-        callbacks=run.callbacks(preset, extra=callbacks, mode=mode),
+        callbacks=run.callbacks(preset, extra=callbacks, mode=mode, tensorboard=tensorboard),
         verbose=verbose,
         shuffle=False,
     )

@@ -37,15 +37,18 @@
 # ## Setup
 
 # %%
+import importlib.util
+import os
+import subprocess
 import sys
 
-if "google.colab" in sys.modules:  # Colab: install ganlib first (Jupyter users run `make install`)
-    import subprocess
-
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/ganlib/ganlib"],
-        check=True,
-    )
+REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
+if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
+    # Colab: clone the repository (its results/ holds the trained runs) and install it; Jupyter
+    # users run `make install` in their clone instead.
+    subprocess.run(["git", "clone", "-q", "--depth", "1", REPOSITORY, "/content/ganlib"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/ganlib"], check=True)
+    os.chdir("/content/ganlib/notebooks")
 
 from IPython.display import Markdown, display
 
@@ -72,7 +75,7 @@ from ganlib.models import layer_table
 
 # %% tags=["parameters"]
 DATASET = "mnist"  # this run's; default "mnist"
-EPOCHS = {"cgan": 10, "cdcgan": 6, "cdcgan2": 6}  # this run's; default None (None: the report's (10 grayscale, 100 RGB); a number, or {model: epochs})
+EPOCHS = None  # None: the report's (10 grayscale, 100 RGB); a number, or {model: epochs}
 TRAIN_IMAGES = None  # None: all training images
 RUN_ROOT = "../runs/li_ye"
 SEED = 0
@@ -145,6 +148,17 @@ for model, model_preset in presets.items():
     print()
 
 # %% [markdown]
+# ## Runtime
+#
+# GPU or not, and what an epoch of this preset costs on it (from a few timed steps). In Colab the run
+# goes to Google Drive, so that a disconnect loses no finished epoch and the Train cell resumes it.
+
+# %%
+from ganlib import colab
+
+RUN_DIRS = {m: colab.notebook_setup(presets[m], d) for m, d in RUN_DIRS.items()}
+
+# %% [markdown]
 # ## Train
 #
 # Algorithm 1 for each model: per batch, D learns on real images with their labels and on G(z, y)
@@ -193,6 +207,17 @@ for model in MODELS:
     best = metrics.suggest_best_epoch(RUN_DIRS[model], "label_accuracy")
     BEST_EPOCHS[model] = best.epoch
     print(f"{MODELS[model]:>9}: {best}")
+
+# %% [markdown]
+# ## Every epoch
+#
+# A slider over all epochs: each one's snapshot, losses and metrics, where it sits on the curves, the
+# suggested epoch, any collapse flag, and the line that restores it. The same browser is saved as
+# `epochs.html` in the run directory (it opens in any browser, without a kernel), beside the
+# animation `training.gif`.
+
+# %%
+plotting.show_epochs(RUN_DIRS["cdcgan"], metric="label_accuracy")
 
 # %% [markdown]
 # ## Evaluate: Table 2

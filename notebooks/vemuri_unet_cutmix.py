@@ -35,13 +35,18 @@
 # ## Setup
 
 # %%
+import importlib.util
+import os
+import subprocess
 import sys
 
-if "google.colab" in sys.modules:  # Colab: install ganlib first (Jupyter users run `make install`)
-    import subprocess
-
-    url = "git+https://github.com/ganlib/ganlib"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
+REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
+if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
+    # Colab: clone the repository (its results/ holds the trained runs) and install it; Jupyter
+    # users run `make install` in their clone instead.
+    subprocess.run(["git", "clone", "-q", "--depth", "1", REPOSITORY, "/content/ganlib"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/ganlib"], check=True)
+    os.chdir("/content/ganlib/notebooks")
 
 from IPython.display import Markdown, display
 
@@ -122,6 +127,17 @@ built = [ganlib.build_models(presets[v]) for v in ("vemuri_basic", "vemuri_unet"
 print(*(models.layer_table(m) for m in (built[0][0], built[1][0], built[1][1])), sep="\n\n")
 
 # %% [markdown]
+# ## Runtime
+#
+# GPU or not, and what an epoch of this preset costs on it (from a few timed steps). In Colab the run
+# goes to Google Drive, so that a disconnect loses no finished epoch and the Train cell resumes it.
+
+# %%
+from ganlib import colab
+
+run_dirs = {v: colab.notebook_setup(presets[v], d) for v, d in run_dirs.items()}
+
+# %% [markdown]
 # ## Train
 #
 # The three models on the same images, one after the other. With CutMix, on a batch chosen with
@@ -159,6 +175,17 @@ BEST_EPOCHS = {v: ganlib.list_epochs(run_dirs[v])[-1] for v in VARIANTS}  # or y
 generators = {v: ganlib.restore_epoch(run_dirs[v], e) for v, e in BEST_EPOCHS.items()}
 print(BEST_EPOCHS)
 
+
+# %% [markdown]
+# ## Every epoch
+#
+# A slider over all epochs: each one's snapshot, losses and metrics, where it sits on the curves, the
+# suggested epoch, any collapse flag, and the line that restores it. The same browser is saved as
+# `epochs.html` in the run directory (it opens in any browser, without a kernel), beside the
+# animation `training.gif`.
+
+# %%
+plotting.show_epochs(run_dirs[VARIANTS[-1]], metric=None)
 
 # %% [markdown]
 # ## Evaluate

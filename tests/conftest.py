@@ -19,14 +19,30 @@ import ganlib  # noqa: E402
 from ganlib import data  # noqa: E402
 
 
-def requires_data(*names):
-    """Skip unless every dataset is on this machine without a download (README lists these)."""
+def data_marks(*names):
+    """The marks of a test that needs full datasets: skipped unless every one is on this machine
+    without a download (README lists these tests), and marked `full_data`, so `pytest -m
+    full_data` runs just them (CI's pass with ../shared, `make test-full-data`)."""
     missing = [name for name in names if not data.available_locally(name)]
-    return pytest.mark.skipif(
-        bool(missing),
-        reason=f"needs the full dataset(s) {missing} (set GANLIB_DATA_DIR to a folder holding "
-        "them, as CI does with ../shared/data)",
-    )
+    return [
+        pytest.mark.full_data,
+        pytest.mark.skipif(
+            bool(missing),
+            reason=f"needs the full dataset(s) {missing} (set GANLIB_DATA_DIR to a folder holding "
+            "them, as CI does with ../shared/data)",
+        ),
+    ]
+
+
+def requires_data(*names):
+    """Decorate a test with `data_marks(*names)`."""
+
+    def decorate(test):
+        for mark in data_marks(*names):
+            test = mark(test)
+        return test
+
+    return decorate
 
 
 @pytest.fixture

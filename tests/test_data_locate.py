@@ -151,3 +151,25 @@ def test_an_unknown_quick_mode_value_is_refused(monkeypatch):
     monkeypatch.setenv("GANLIB_QUICK", "maybe")
     with pytest.raises(ValueError, match=r"GANLIB_QUICK is 'maybe'; expected 1/true/yes/on"):
         ganlib.quick_mode()
+
+
+@pytest.mark.parametrize("name", sorted(data.MANUAL_DATASETS))
+def test_how_to_get_explains_every_hand_downloaded_set(name):
+    manual = data.MANUAL_DATASETS[name]
+    text = data.how_to_get(name)
+    assert text.strip() and manual.layout in text and "$GANLIB_DATA_DIR" in text
+    if manual.kaggle:
+        assert f"kaggle datasets download -d {manual.kaggle} -p" in text and "--unzip" in text
+    if manual.tfds_name:
+        assert manual.tfds_name in text
+
+
+def test_how_to_get_celeba_names_the_tfds_quota_and_manual_folder():
+    text = data.how_to_get("celeba")
+    assert "celeb_a" in text and "quota" in text and "downloads/manual" in text
+    assert data.MANUAL_DATASETS["cat"].kaggle == "crawford/cat-dataset"
+
+
+def test_how_to_get_refuses_an_unknown_name_listing_the_known_ones():
+    with pytest.raises(ValueError, match=r"'imagenet'.*'afhq'.*'mnist'"):
+        data.how_to_get("imagenet")

@@ -4,8 +4,8 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "ganlib"
-# Imported inside functions on purpose: heavy or optional, and needed by few calls.
-DEFERRED = {"tensorflow_datasets"}
+# Imported where used: TFDS is slow to import; google.colab exists only inside Colab.
+DEFERRED = {"tensorflow_datasets", "google"}
 
 
 def _module_name(path: Path) -> str:

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import requires_data
+from conftest import data_marks
 
 from ganlib import metrics
 from ganlib.metrics.domain import (
@@ -21,10 +21,7 @@ def scaled(images):
 
 @pytest.mark.parametrize(
     "domain",
-    [
-        pytest.param(name, marks=requires_data(name))
-        for name in ("mnist", "fashion_mnist", "cifar10")
-    ],
+    [pytest.param(name, marks=data_marks(name)) for name in ("mnist", "fashion_mnist", "cifar10")],
 )
 def test_recorded_accuracy_is_reproduced_from_the_committed_weights(domain):
     record = RECORD[domain]

@@ -175,3 +175,16 @@ def test_comparison_table_and_diversity_alarm(one_epoch_run):
         one_epoch_run, real[:16], domain="fashion_mnist", samples=16
     )
     assert alarm is not None and all(epoch in (0, 1) for epoch in flagged)
+
+
+@pytest.mark.parametrize(
+    "epochs, expected",
+    [
+        (range(1, 201), [1, 50, 100, 150, 200]),  # Sharma's Fig 5.2
+        (range(0, 21), [0, 5, 10, 15, 20]),
+        (range(1, 11), [1, 3, 5, 8, 10]),
+        ([0, 1, 2], [0, 1, 2]),
+    ],
+)
+def test_spread_picks_the_epochs_the_reports_show(epochs, expected):
+    assert plotting.spread(epochs, 5) == expected

@@ -40,6 +40,7 @@ from ganlib.data.registry import (
     DatasetInfo,
     ManualDataset,
     dataset_info,
+    how_to_get,
 )
 from ganlib.data.testing import STAND_IN_KINDS, folder_or_stand_in, write_stand_in_folder
 
@@ -69,6 +70,7 @@ __all__ = [
     "folder_files",
     "folder_or_stand_in",
     "from_arrays",
+    "how_to_get",
     "load",
     "load_arrays",
     "load_folder",

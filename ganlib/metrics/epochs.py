@@ -186,7 +186,8 @@ def evaluate_epochs(
     Args:
         run_dir: a run directory written by `ganlib.train`.
         metrics: a metric name, or a sequence of names.
-        epochs: the epochs to evaluate; by default every saved one.
+        epochs: the epochs to evaluate; by default every saved one, and every one whose values
+            are logged already (a shipped run keeps few weights but all its metrics).
         samples: images generated per epoch.
         seed: seed of the latents.
         domain: the domain classifier; by default the one of the run's dataset.
@@ -207,7 +208,8 @@ def evaluate_epochs(
     run = Run(run_dir)
     preset = run.preset()
     saved = run.saved_epochs()
-    if epochs is None:
+    every_epoch = epochs is None
+    if every_epoch:
         epochs = saved
     else:
         epochs = list(epochs)
@@ -217,7 +219,7 @@ def evaluate_epochs(
                 f"Run {str(run.directory)!r} has no saved generator for epochs {unsaved}; saved "
                 f"epochs: {saved}."
             )
-    if not epochs:
+    if not epochs and not (every_epoch and run.shipped()):
         raise ValueError(f"Run {str(run.directory)!r} has no saved epochs to evaluate.")
     reference = _reference_for(names, preset, domain, real_images)
     extractors = {n: reference.extractor_name(get_metric(n).extractor) for n in names}
@@ -228,13 +230,17 @@ def evaluate_epochs(
             name = record.get("metric")
             if (
                 name in values
-                and record.get("epoch") in epochs
+                and (record.get("epoch") in epochs or every_epoch)
                 and record.get("samples") == samples
                 and record.get("seed") == seed
                 and record.get("extractor") == extractors[name]
                 and record.get("reference") == reference.label
             ):
                 values[name][record["epoch"]] = float(record["value"])
+    if every_epoch:
+        # A shipped run keeps a few epochs' weights but the metrics of all: those count too.
+        logged = set.intersection(*(set(v) for v in values.values()))
+        epochs = sorted(set(epochs) | logged)
     latents = draw_latents(samples, preset.noise_dim, preset.noise, seed)
     for epoch in epochs:
         todo = [n for n in names if epoch not in values[n]]

@@ -1,0 +1,78 @@
+"""Shipping a run: its record and a few epochs' weights (float16), restorable on a fresh clone."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import ganlib
+from ganlib.runs import SHIPPED_TOLERANCE, Run
+
+RESULTS = Path(__file__).resolve().parents[1] / "results"
+SHIPPED = sorted(
+    card.parent
+    for card in RESULTS.rglob("run_card.json")
+    if json.loads(card.read_text()).get("shipped")
+)
+
+
+@pytest.fixture(scope="module")
+def shipped(trained_run, tmp_path_factory):
+    destination = tmp_path_factory.mktemp("shipped") / "sharma"
+    return trained_run.run.ship(destination, [2])
+
+
+def test_a_shipped_run_keeps_its_record_and_the_chosen_weights_only(trained_run, shipped):
+    source = trained_run.run
+    assert shipped.saved_epochs() == [2]
+    assert not shipped.state_dir.exists()
+    assert shipped.snapshot_epochs() == source.snapshot_epochs() == [0, 1, 2]
+    assert shipped.history() == source.history()
+    size = shipped.weights_path(2).stat().st_size
+    assert size < 0.6 * source.weights_path(2).stat().st_size  # float16: about half
+    card = shipped.shipped()
+    assert card["epochs"] == [2] and card["weights"] == "float16"
+    assert set(card["snapshot_difference"]) == {"2"}
+
+
+def test_a_restored_float16_generator_draws_its_snapshot_within_the_tolerance(shipped):
+    generator = ganlib.restore_epoch(shipped.directory, 2)
+    largest, mean = shipped.snapshot_difference(generator, 2)
+    assert largest <= SHIPPED_TOLERANCE["largest"] and mean <= SHIPPED_TOLERANCE["mean"]
+    assert shipped.reproduces_snapshot(generator, 2)
+    # The card records what ship measured, which is what a restore on another machine gives too.
+    recorded = shipped.shipped()["snapshot_difference"]["2"]
+    assert recorded == {"largest": largest, "mean": round(mean, 4)}
+
+
+def test_a_shipped_run_counts_as_finished_and_says_what_it_keeps(trained_run, shipped):
+    preset = trained_run.run.preset()
+    assert shipped.finished(preset)
+    card = ganlib.runs.run_card(shipped.directory)
+    assert "epochs completed: 2 of 2" in card
+    assert "weights kept for epochs [2] (float16)" in card
+    # Training the same preset there shows it instead of training again.
+    result = ganlib.train(preset, shipped.directory, resume=True, verbose=0)
+    history = {k: v for k, v in trained_run.run.history().items() if k != "epoch"}
+    assert result.gan is None and result.history == history
+
+
+def test_shipping_refuses_unsaved_epochs_and_foreign_folders_before_writing(trained_run, tmp_path):
+    run = trained_run.run
+    with pytest.raises(ValueError, match=r"cannot ship epochs \[5\].*saved epochs \[1, 2\]"):
+        run.ship(tmp_path / "new", [5])
+    assert not (tmp_path / "new").exists()
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me")
+    with pytest.raises(ValueError, match="holds files and no ganlib run"):
+        run.ship(foreign, [2])
+    assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize("run_dir", SHIPPED, ids=[str(p.relative_to(RESULTS)) for p in SHIPPED])
+def test_every_committed_run_restores_its_shipped_epochs(run_dir):
+    run = Run(run_dir)
+    assert run.saved_epochs() == run.shipped()["epochs"]
+    for epoch in run.saved_epochs():
+        assert run.reproduces_snapshot(ganlib.restore_epoch(run_dir, epoch), epoch), epoch
