@@ -21,8 +21,9 @@ from ganlib.browser import (  # noqa: F401  (re-exported: the epoch browser and 
 )
 from ganlib.images import image_grid, read_png, to_uint8
 from ganlib.metrics import metric_series
-from ganlib.runs import Run, read_history
-from ganlib.sampling import draw_latents
+from ganlib.metrics.domain import DOMAINS, get_domain
+from ganlib.runs import Run, read_history, restore_epoch
+from ganlib.sampling import draw_latents, sample
 
 
 def _imshow(axis, picture, title=None):
@@ -55,7 +56,7 @@ def show_images(images, rows=None, columns=None, title=None, size=6.0):
     return figure
 
 
-def epoch_collage(run_dir, epochs=None, highlight=None, size=3.0):
+def epoch_collage(run_dir, epochs=None, highlight=None, size=3.0, flagged=()):
     """Snapshots of chosen epochs side by side, as the reports' Fig 5.1 and 5.2.
 
     Args:
@@ -64,6 +65,7 @@ def epoch_collage(run_dir, epochs=None, highlight=None, size=3.0):
             included.
         highlight: an epoch to mark (e.g. the suggested best one).
         size: inches per panel.
+        flagged: epochs a collapse alarm flagged, titled so (a suggested epoch among them too).
 
     Returns:
         A matplotlib Figure.
@@ -82,7 +84,10 @@ def epoch_collage(run_dir, epochs=None, highlight=None, size=3.0):
         )
     figure, axes = plt.subplots(1, len(epochs), figsize=(size * len(epochs), size + 0.4))
     for axis, epoch in zip(np.atleast_1d(axes), epochs):
-        title = f"epoch {epoch}" + (" (suggested)" if epoch == highlight else "")
+        notes = [
+            n for n, on in (("suggested", epoch == highlight), ("flagged", epoch in flagged)) if on
+        ]
+        title = f"epoch {epoch}" + (f" ({', '.join(notes)})" if notes else "")
         _imshow(axis, read_png(run.snapshot_path(epoch)), title)
         if epoch == highlight:
             axis.title.set_color("tab:red")
@@ -134,48 +139,74 @@ def loss_curves(history, size=(11.0, 3.6)):
     loss_axis.set_xlabel("epoch")
     loss_axis.set_ylabel("loss")
     loss_axis.set_title("losses")
-    loss_axis.legend()
+    loss_axis.legend(loc="best", framealpha=0.8)
     for key, label in (("d_real", "D(x), real"), ("d_fake", "D(G(z)), generated")):
         if key in history:
             prob_axis.plot(epochs, history[key], marker="o", label=label)
     prob_axis.set_ylim(0, 1)
     prob_axis.set_xlabel("epoch")
     prob_axis.set_title("discriminator's mean probability")
-    prob_axis.legend()
+    prob_axis.legend(loc="best", framealpha=0.8)
+    for axis in (loss_axis, prob_axis):
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
     figure.tight_layout()
     return figure
 
 
 def traversal_latents(base, elements, steps: int = 8, low: float = -1.0, high: float = 1.0):
-    """Noise vectors for a latent traversal: row i sweeps element `elements[i]` of `base`.
+    """Noise vectors for a latent traversal: row i sweeps element `elements[i]` of its base.
 
     Args:
-        base: one noise vector (noise_dim,).
+        base: one noise vector (noise_dim,) that every row starts from, or one per row
+            (rows, noise_dim).
         elements: indices of the elements to move, one per row.
         steps: vectors per row.
         low, high: the first and last value the moved element takes (evenly spaced between).
 
     Returns:
-        A float32 array (len(elements)·steps, noise_dim), row by row; each vector equals `base`
-        except at its row's element.
+        A float32 array (len(elements)·steps, noise_dim), row by row; each vector equals its
+        row's base except at its row's element.
     """
     base = np.asarray(base, dtype=np.float32)
-    if base.ndim != 1:
-        raise ValueError(
-            f"base must be one noise vector (noise_dim,); received shape {base.shape}."
-        )
     elements = [int(e) for e in elements]
-    bad = [e for e in elements if not 0 <= e < base.shape[0]]
+    if base.ndim == 1:
+        base = np.tile(base, (max(len(elements), 1), 1))
+    if base.ndim != 2 or base.shape[0] != len(elements):
+        raise ValueError(
+            f"base must be one noise vector (noise_dim,) or one per row ({len(elements)}, "
+            f"noise_dim); received shape {base.shape}."
+        )
+    noise_dim = base.shape[1]
+    bad = [e for e in elements if not 0 <= e < noise_dim]
     if bad or not elements:
         raise ValueError(
-            f"elements must be a non-empty list of indices in [0, {base.shape[0]}); received {elements}."
+            f"elements must be a non-empty list of indices in [0, {noise_dim}); received {elements}."
         )
     if not isinstance(steps, int) or steps < 2:
         raise ValueError(f"steps must be an integer of at least 2, received {steps!r}.")
-    latents = np.tile(base, (len(elements), steps, 1))
+    latents = np.repeat(base[:, None, :], steps, axis=1)
     for row, element in enumerate(elements):
         latents[row, :, element] = np.linspace(low, high, steps, dtype=np.float32)
-    return latents.reshape(len(elements) * steps, base.shape[0])
+    return latents.reshape(len(elements) * steps, noise_dim)
+
+
+def strongest_elements(generator, bases, low: float = -1.0, high: float = 1.0) -> list[int]:
+    """For each base vector, the element whose sweep from `low` to `high` changes the image most.
+
+    Each candidate is judged by the mean absolute pixel difference between the images at the two
+    ends of its sweep: 2·noise_dim images per base, one batch.
+    """
+    bases = np.asarray(bases, dtype=np.float32)
+    noise_dim = bases.shape[1]
+    choices = []
+    for base in bases:
+        ends = np.tile(base, (2 * noise_dim, 1))
+        ends[np.arange(noise_dim), np.arange(noise_dim)] = low
+        ends[noise_dim + np.arange(noise_dim), np.arange(noise_dim)] = high
+        images = np.asarray(generator(ends, training=False))
+        change = np.abs(images[:noise_dim] - images[noise_dim:]).mean(axis=(1, 2, 3))
+        choices.append(int(np.argmax(change)))
+    return choices
 
 
 def latent_traversal(
@@ -191,18 +222,24 @@ def latent_traversal(
     seed: int = 0,
     size: float = 1.1,
 ):
-    """Each row moves one element of one noise vector in steps, as Stiff et al.'s Fig 6 and 9.
+    """Each row moves one element of a noise vector in steps, as Stiff et al.'s Fig 6 and 9.
+
+    Reading of Fig 6 ("in each row ... we gradually update one element of the input vector"; its
+    rows show different digits, one of which "gets turned into a 9"): every row starts from its
+    own noise vector, and by default moves the element that changes that row's image most
+    (`strongest_elements`) over the noise's range, so a row shows one digit turning into
+    another. Most single elements of a 100-value vector barely change the image.
 
     Args:
         generator: maps (batch, noise_dim) noise to images in [-1, 1].
-        elements: the elements to move, one per row; by default `rows` distinct ones drawn with
-            `seed`.
+        elements: the elements to move, one per row; by default each row's strongest one.
         rows: number of rows when `elements` is None.
         steps: images per row.
         low, high: the range the moved element sweeps (the uniform noise's [-1, 1] by default).
-        base: the noise vector the rows start from; by default one drawn with `noise` and `seed`.
+        base: one noise vector all rows start from, or one per row; by default one per row drawn
+            with `noise` and `seed`.
         noise: "normal" or "uniform", the distribution `base` is drawn from.
-        seed: seed of `base` and of the chosen elements.
+        seed: seed of the bases.
         size: inches per image.
 
     Returns:
@@ -210,10 +247,14 @@ def latent_traversal(
     """
 
     noise_dim = int(generator.input_shape[-1])
+    count = rows if elements is None else len(elements)
     if base is None:
-        base = draw_latents(1, noise_dim, noise, seed)[0]
+        base = draw_latents(count, noise_dim, noise, seed)
+    base = np.asarray(base, dtype=np.float32)
+    if base.ndim == 1:
+        base = np.tile(base, (count, 1))
     if elements is None:
-        elements = np.random.default_rng(seed).choice(noise_dim, size=rows, replace=False)
+        elements = strongest_elements(generator, base, low, high)
     latents = traversal_latents(base, elements, steps, low, high)
     images = np.asarray(generator(latents, training=False))
     count = len(latents) // steps
@@ -229,7 +270,7 @@ def latent_traversal(
     axis.tick_params(length=0)
     for spine in axis.spines.values():
         spine.set_visible(False)
-    axis.set_xlabel("value of the moved element")
+    axis.set_xlabel("value of the moved element (each row: its own noise vector)")
     figure.tight_layout()
     return figure
 
@@ -268,7 +309,8 @@ def labeled_snapshot(run_dir, epoch: int, class_names=None, size: float = 0.8):
     Args:
         run_dir: a conditional run directory.
         epoch: an epoch with a snapshot (0: before training).
-        class_names: names to show instead of the label numbers.
+        class_names: names to show instead of the label numbers; by default those of the run's
+            dataset where ganlib knows them (Fashion-MNIST's "T-shirt/top" ...), else the numbers.
         size: inches per tile.
 
     Returns:
@@ -276,6 +318,10 @@ def labeled_snapshot(run_dir, epoch: int, class_names=None, size: float = 0.8):
     """
 
     run = Run(run_dir)
+    if class_names is None:
+        dataset = run.preset().dataset
+        known = dataset in DOMAINS or any(dataset in d.datasets for d in DOMAINS.values())
+        class_names = get_domain(dataset).class_names if known else None
     labels = run.labels()
     if labels is None:
         raise ValueError(
@@ -337,6 +383,34 @@ def show_labeled(
     figure.suptitle(title or f"Generated images for labels {labels.tolist()}", fontsize="small")
     figure.tight_layout()
     return figure
+
+
+def labels_figure(run_dir, epoch: int, labels, *, class_names=None, seed: int = 2024, columns=3):
+    """Milošević's "Epoch N Generated images for labels [...]" (Fig 1, 2, 5, 7), from a run.
+
+    The generator of `epoch` (or of the saved epoch nearest to it, which the title then names as
+    such) draws one image per label from new noise.
+
+    Args:
+        run_dir: a conditional run directory with saved weights.
+        epoch: the report's epoch.
+        labels: the labels of the report's figure.
+        class_names: names to show instead of the label numbers.
+        seed: seed of the noise.
+        columns: tiles per row.
+
+    Returns:
+        A matplotlib Figure.
+    """
+    saved = Run(run_dir).saved_epochs()
+    if not saved:
+        raise ValueError(f"Run {str(run_dir)!r} has no saved epochs to draw from.")
+    nearest = min(saved, key=lambda e: (abs(e - epoch), -e))
+    generator = restore_epoch(run_dir, nearest)
+    images = sample(generator, labels=list(labels), seed=seed)
+    note = "" if nearest == epoch else f" (the report's epoch {epoch} was not saved here)"
+    title = f"Epoch {nearest} Generated images for labels {list(labels)}{note}"
+    return show_labeled(images, labels, class_names=class_names, columns=columns, title=title)
 
 
 def metric_curve(

@@ -197,11 +197,9 @@ same = ganlib.Run(RUN_DIR).reproduces_snapshot(best_generator, BEST_EPOCH)
 print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot (latents.npy, labels.npy): {same}")
 
 # %%
-# The labels of the report's figures, from new noise.
-FIGURE_LABELS = [0, 0, 2, 0, 1, 0, 0, 2, 1]
-plotting.show_labeled(ganlib.sample(best_generator, labels=FIGURE_LABELS, seed=2024), FIGURE_LABELS,
-                      class_names=CLASS_NAMES, columns=3,
-                      title=f"Epoch {BEST_EPOCH} Generated images for labels {FIGURE_LABELS}");
+# The report's Fig 4 (epoch 47) and Fig 5 (epoch 74), with their labels, from new noise.
+plotting.labels_figure(RUN_DIR, 47, [0, 0, 2, 0, 1, 0, 0, 2, 1], class_names=CLASS_NAMES)
+plotting.labels_figure(RUN_DIR, 74, [0, 0, 0, 0, 0, 0, 2, 1, 0], class_names=CLASS_NAMES);
 
 # %% [markdown]
 # ## Every epoch

@@ -197,11 +197,8 @@ same = ganlib.Run(RUN_DIR).reproduces_snapshot(best_generator, BEST_EPOCH)
 print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot (latents.npy, labels.npy): {same}")
 
 # %%
-# The labels of the report's figures, from new noise.
-FIGURE_LABELS = [0, 0, 0, 0, 0, 0, 0, 0, 0]
-plotting.show_labeled(ganlib.sample(best_generator, labels=FIGURE_LABELS, seed=2024), FIGURE_LABELS,
-                      class_names=CLASS_NAMES, columns=3,
-                      title=f"Epoch {BEST_EPOCH} Generated images for labels {FIGURE_LABELS}");
+# The report's Fig 7 (epoch 40), with its labels, from new noise.
+plotting.labels_figure(RUN_DIR, 40, [0] * 9, class_names=CLASS_NAMES);
 
 # %% [markdown]
 # ## Every epoch

@@ -228,13 +228,9 @@ print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly from laten
       f"labels.npy: {same}")
 
 # %%
-# The labels of the report's Fig 2 (epoch 50), from new noise.
-FIGURE_LABELS = [7, 4, 1, 9, 0, 6, 6, 3, 2]
-plotting.show_labeled(
-    ganlib.sample(best_generator, labels=FIGURE_LABELS, seed=2024), FIGURE_LABELS,
-    class_names=CLASS_NAMES, columns=3,
-    title=f"Epoch {BEST_EPOCH} Generated images for labels {FIGURE_LABELS}",
-);
+# The report's Fig 1 (epoch 40) and Fig 2 (epoch 50), with their labels, from new noise.
+plotting.labels_figure(RUN_DIR, 40, [8, 1, 6, 1, 6, 6, 2, 8, 0], class_names=CLASS_NAMES)
+plotting.labels_figure(RUN_DIR, 50, [7, 4, 1, 9, 0, 6, 6, 3, 2], class_names=CLASS_NAMES);
 
 # %% [markdown]
 # ## Every epoch

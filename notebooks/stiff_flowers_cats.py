@@ -181,7 +181,7 @@ alarm, flagged = metrics.diversity_alarm(RUN_DIR, real_set, domain="cifar10", sa
 if alarm is not None:
     display(alarm)
 pair = [max([e for e in epochs if e < flagged[0]], default=0), flagged[0]] if flagged else epochs[-2:]
-plotting.epoch_collage(RUN_DIR, pair, highlight=flagged[0] if flagged else None);
+plotting.epoch_collage(RUN_DIR, pair, flagged=flagged);
 
 # %% [markdown]
 # Choose the epoch from the collage (change `BEST_EPOCH`), restore it and check that it

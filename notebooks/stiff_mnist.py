@@ -220,7 +220,7 @@ if flagged:
     first = flagged[0]
     before = max([e for e in epochs if e < first], default=0)
     print(f"The alarm flags epoch {first}; epoch {before} before it, side by side:")
-    plotting.epoch_collage(RUN_DIR, [before, first], highlight=first);
+    plotting.epoch_collage(RUN_DIR, [before, first], flagged=flagged);
 elif EVALUATED:
     print("No epoch is flagged: this run shows no collapse like the report's Fig 11-12.")
 else:

@@ -26,7 +26,9 @@ def test_every_notebook_installs_from_the_one_repository_url():
         text = path.read_text()
         # The notebooks run before ganlib is installed, so they hold the literal.
         assert re.findall(r'^REPOSITORY = "([^"]+)"', text, re.M) == [ganlib.REPOSITORY_URL], path
-        badges = re.findall(r"colab\.research\.google\.com/github/(.+?)/blob/main/(\S+?\.ipynb)", text)
+        badges = re.findall(
+            r"colab\.research\.google\.com/github/(.+?)/blob/main/(\S+?\.ipynb)", text
+        )
         assert badges == [(owner_name, f"notebooks/{path.stem}.ipynb")], path.name
 
 

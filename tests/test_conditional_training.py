@@ -9,7 +9,7 @@ import pytest
 import tensorflow as tf
 
 import ganlib
-from ganlib import augment, data
+from ganlib import augment, data, plotting
 from ganlib.images import read_png
 from ganlib.losses import generator_loss, l1_loss
 from ganlib.models import build_models
@@ -181,7 +181,6 @@ def test_labeled_plots_title_rows_and_tiles(conditional_run):
     import matplotlib
 
     matplotlib.use("Agg")
-    from ganlib import plotting
 
     run = conditional_run.run
     figure = plotting.labeled_snapshot(run.directory, 1, class_names=list("abcdefghij"))
@@ -232,3 +231,27 @@ def test_rotation_by_at_most_zero_degrees_is_the_identity_and_fill_is_black():
     assert rotated[0, 0, 0] < 0 and rotated[6, 6, 0] == pytest.approx(1.0)
     with pytest.raises(ValueError, match="padding must be a non-negative integer, received -2"):
         augment.rotate_and_crop(30, -2)
+
+
+def test_a_labelled_snapshot_names_the_rows_by_the_datasets_classes(tmp_path):
+    preset = dataclasses.replace(
+        ganlib.get_preset("li_ye_cdcgan2_fashion_mnist"),
+        dataset="fashion_mnist_sample",
+        train_images=32,
+        batch_size=32,
+        epochs=1,
+        snapshot_grid=(10, 2),
+    )
+    run = ganlib.train(preset, tmp_path / "run", verbose=0).run
+    rows = [
+        t.get_text() for t in plotting.labeled_snapshot(run.directory, 1).axes[0].get_yticklabels()
+    ]
+    assert rows == list(ganlib.data.FASHION_MNIST_CLASSES)  # not the digits 0-9
+
+
+def test_the_reports_labels_figure_uses_the_nearest_saved_epoch_and_says_so(conditional_run):
+    figure = plotting.labels_figure(conditional_run.run.directory, 40, [8, 1, 6])
+    assert figure._suptitle.get_text() == (
+        "Epoch 2 Generated images for labels [8, 1, 6] (the report's epoch 40 was not saved here)"
+    )
+    assert [a.get_title() for a in figure.axes[:3]] == ["8", "1", "6"]

@@ -124,6 +124,29 @@ def test_traversal_changes_only_the_chosen_element():
         traversal_latents(base, elements=[12])
 
 
+def test_traversal_rows_start_from_their_own_vectors_and_move_the_strongest_element():
+    generator = dcgan.stiff_generator(image_shape=(28, 28, 1))
+    bases = draw_latents(3, 100, "uniform", seed=0)
+    latents = traversal_latents(bases, elements=[1, 2, 3], steps=4).reshape(3, 4, 100)
+    assert not np.allclose(latents[0, 0], latents[1, 0])  # Fig 6: each row its own digit
+    strongest = ganlib.plotting.strongest_elements(generator, bases)
+    assert len(strongest) == 3 and all(0 <= e < 100 for e in strongest)
+    # The chosen element changes its row's image more than any other element does.
+    for base, element in zip(bases, strongest):
+        ends = traversal_latents(base, [element, (element + 1) % 100], steps=2)
+        images = np.asarray(generator(ends, training=False))
+        chosen = np.abs(images[0] - images[1]).mean()
+        other = np.abs(images[2] - images[3]).mean()
+        assert chosen >= other
+    figure = latent_traversal(generator, rows=3, steps=4, seed=0)
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert labels == [f"z[{e}]" for e in strongest]
+    with pytest.raises(
+        ValueError, match=r"one per row \(2, noise_dim\); received shape \(3, 100\)"
+    ):
+        traversal_latents(bases, elements=[1, 2])
+
+
 def test_latent_traversal_figure_shows_one_row_per_element():
     generator = dcgan.stiff_generator(image_shape=(28, 28, 1))
     figure = latent_traversal(generator, elements=[0, 5, 9], steps=4, seed=1)
