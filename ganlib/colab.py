@@ -26,7 +26,7 @@ import tensorflow as tf
 
 from ganlib._version import REPOSITORY_URL
 from ganlib.experiments import Experiment, get_preset, quick_mode
-from ganlib.runs import device_description
+from ganlib.runs import Run, device_description
 from ganlib.training import build_gan
 
 # Where Colab mounts Google Drive (GANLIB_COLAB_DRIVE moves it, for a test with a stand-in Colab),
@@ -260,8 +260,9 @@ def notebook_setup(
     """What a notebook checks once its preset is chosen, and where its run goes.
 
     Prints the runtime report (GPU or not, and what an epoch and the whole schedule will cost,
-    from a few timed steps) and returns the run directory: in Colab (with `drive`), a folder on
-    Google Drive named after `run_dir`, so that a disconnect loses no finished epoch and the Train
+    from a few timed steps) and returns the run directory: `run_dir` itself when it holds a
+    finished run of `preset`; otherwise in Colab (with `drive`), a folder on Google Drive named
+    after `run_dir`, so that a disconnect loses no finished epoch and the Train
     cell resumes; elsewhere `run_dir` itself.
 
     Args:
@@ -275,4 +276,6 @@ def notebook_setup(
         The run directory to train into.
     """
     print(runtime_report(preset, steps or (1 if quick_mode() else 3)))
+    if Run(run_dir).finished(preset):  # a finished run (one shipped in results/) is only read
+        return run_dir
     return run_dir_on_drive(Path(run_dir).name, run_dir, mount=drive)

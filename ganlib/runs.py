@@ -966,6 +966,21 @@ def finished_run(run_dir, preset):
     return run if run.finished(preset) else None
 
 
+def first_finished(preset, *run_dirs):
+    """The first of `run_dirs` that holds a finished run of `preset`, else the last one.
+
+    Notebooks use it to show a run committed under results/ (shipped with its weights) instead
+    of training again, and to train into their own folder otherwise:
+    `first_finished(preset, f"../results/{preset.name}", "../runs/" + preset.name)`.
+    """
+    if not run_dirs:
+        raise ValueError("first_finished needs at least one run directory.")
+    for run_dir in run_dirs:
+        if Run(run_dir).finished(preset):
+            return run_dir
+    return run_dirs[-1]
+
+
 def run_card(run_dirs, *, quick: bool | None = None, stand_in: bool = False) -> str:
     """A short markdown description of how a run was made: mode, data, epochs, hardware, time.
 

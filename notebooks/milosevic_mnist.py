@@ -155,6 +155,8 @@ print(layer_table(discriminator))
 # %%
 from ganlib import colab
 
+# A finished run committed under results/ (with its weights) is shown instead of training again.
+RUN_DIR = ganlib.runs.first_finished(preset, f"../results/{preset.name}", RUN_DIR)
 RUN_DIR = colab.notebook_setup(preset, RUN_DIR)
 
 # %% [markdown]

@@ -175,6 +175,9 @@ def test_comparison_table_and_diversity_alarm(one_epoch_run):
         one_epoch_run, real[:16], domain="fashion_mnist", samples=16
     )
     assert alarm is not None and all(epoch in (0, 1) for epoch in flagged)
+    # Another domain's classifier measures diversity only: no class column, no class flag.
+    assert "missing classes" not in alarm.markdown() and "diversity" in alarm.markdown()
+    assert not any("class" in r for reasons in alarm.flagged.values() for r in reasons)
 
 
 @pytest.mark.parametrize(

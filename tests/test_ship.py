@@ -1,5 +1,6 @@
 """Shipping a run: its record and a few epochs' weights (float16), restorable on a fresh clone."""
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -76,3 +77,12 @@ def test_every_committed_run_restores_its_shipped_epochs(run_dir):
     assert run.saved_epochs() == run.shipped()["epochs"]
     for epoch in run.saved_epochs():
         assert run.reproduces_snapshot(ganlib.restore_epoch(run_dir, epoch), epoch), epoch
+
+
+def test_a_notebook_finds_the_shipped_run_before_its_own_folder(trained_run, shipped, tmp_path):
+    preset = trained_run.run.preset()
+    own = tmp_path / "own"
+    assert ganlib.runs.first_finished(preset, shipped.directory, own) == shipped.directory
+    assert ganlib.runs.first_finished(preset, tmp_path / "absent", own) == own
+    longer = dataclasses.replace(preset, epochs=3)  # not finished there: train in its own folder
+    assert ganlib.runs.first_finished(longer, shipped.directory, own) == own

@@ -176,8 +176,8 @@ def diversity_alarm(run_dir, real_images, *, domain: str = "cifar10", samples: i
 
     Every epoch's sample diversity is measured with the features of `domain`'s classifier (any
     images, resized to its input), relative to the diversity of `real_images`, and logged to
-    metrics.jsonl; the alarm's class columns name `domain`'s classes, so flags from them are left
-    out. A line names the flagged epochs; without the classifier's weights nothing is computed
+    metrics.jsonl; `domain`'s classes are not the run's, so the alarm neither shows nor flags
+    them. A line names the flagged epochs; without the classifier's weights nothing is computed
     and a line says so.
 
     Args:
@@ -204,12 +204,8 @@ def diversity_alarm(run_dir, real_images, *, domain: str = "cifar10", samples: i
         samples=samples,
         verbose=False,
     )
-    alarm = collapse_alarm(run_dir, domain=domain, samples=samples)
-    flagged = sorted(
-        epoch
-        for epoch, reasons in alarm.flagged.items()
-        if any("classes" not in reason for reason in reasons)
-    )
+    alarm = collapse_alarm(run_dir, domain=domain, samples=samples, classes=False)
+    flagged = sorted(alarm.flagged)
     print("diversity or saturation flagged at epochs:", flagged or "none")
     return alarm, flagged
 

@@ -379,6 +379,9 @@ class CollapseReport:
     """The collapse signals of every evaluated epoch of a run."""
 
     signals: tuple[CollapseSignals, ...]
+    # False when the classifier's classes are not the run's (diversity measured with another
+    # domain's features): the class columns are left out rather than shown with foreign names.
+    classes: bool = True
 
     @property
     def flagged(self) -> dict[int, tuple[str, ...]]:
@@ -387,16 +390,20 @@ class CollapseReport:
 
     def markdown(self) -> str:
         """A markdown table: one row per epoch, with its signals and the alarm's reasons."""
-        rows = [
-            "| epoch | missing classes | class entropy | diversity | D(x) | D(G(z)) | alarm |",
-            "|---:|---|---:|---:|---:|---:|---|",
-        ]
+        if self.classes:
+            rows = [
+                "| epoch | missing classes | class entropy | diversity | D(x) | D(G(z)) | alarm |",
+                "|---:|---|---:|---:|---:|---:|---|",
+            ]
+        else:
+            rows = ["| epoch | diversity | D(x) | D(G(z)) | alarm |", "|---:|---:|---:|---:|---|"]
         for s in self.signals:
             d_real = "" if s.d_real is None else f"{s.d_real:.3f}"
             d_fake = "" if s.d_fake is None else f"{s.d_fake:.3f}"
             missing = ", ".join(map(str, s.missing_classes)) or "none"
+            classes = f" {missing} | {s.class_entropy:.3f} |" if self.classes else ""
             rows.append(
-                f"| {s.epoch} | {missing} | {s.class_entropy:.3f} | {s.diversity:.3f} | "
+                f"| {s.epoch} |{classes} {s.diversity:.3f} | "
                 f"{d_real} | {d_fake} | {'; '.join(s.reasons) or '—'} |"
             )
         return "\n".join(rows)
@@ -416,6 +423,7 @@ def collapse_alarm(
     diversity_drop: float = 0.5,
     saturation: float = 0.02,
     verbose: bool = False,
+    classes: bool = True,
 ) -> CollapseReport:
     """Flag the epochs of a run that show signs of mode collapse.
 
@@ -434,6 +442,8 @@ def collapse_alarm(
         samples, seed, domain: as in `evaluate_epochs`.
         diversity_floor, diversity_drop, saturation: the thresholds above.
         verbose: print one line per newly evaluated epoch.
+        classes: False when `domain`'s classes are not the run's (its features only measure
+            diversity): lost classes are then neither flagged nor shown.
 
     Returns:
         A `CollapseReport`; `.flagged` is {epoch: reasons}, and it shows as a table in a notebook.
@@ -476,7 +486,7 @@ def collapse_alarm(
         outputs = {}
     signals, previous = [], None
     for epoch, diversity in values["diversity"].items():
-        missing = missing_by_epoch.get(epoch, ())
+        missing = missing_by_epoch.get(epoch, ()) if classes else ()
         reasons = _sample_reasons(missing, diversity, domain, diversity_floor)
         if previous is not None and diversity < diversity_drop * previous[1]:
             reasons.append(
@@ -498,4 +508,4 @@ def collapse_alarm(
             )
         )
         previous = (epoch, diversity)
-    return CollapseReport(tuple(signals))
+    return CollapseReport(tuple(signals), classes=classes)
