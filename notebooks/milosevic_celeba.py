@@ -168,7 +168,7 @@ run_card.update(Markdown(ganlib.runs.run_card(RUN_DIR, quick=QUICK, stand_in=STA
 # labelled snapshot below titles each row with the label it was asked for.
 
 # %%
-epochs = ganlib.list_epochs(RUN_DIR)
+epochs = ganlib.Run(RUN_DIR).completed_epochs()  # all snapshotted; weights: list_epochs
 plotting.epoch_collage(RUN_DIR, plotting.spread([0, *epochs], 5));
 
 # %%

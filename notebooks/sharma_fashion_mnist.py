@@ -143,7 +143,7 @@ RUN_DIR = colab.notebook_setup(preset, RUN_DIR)
 result = ganlib.train(preset, RUN_DIR, overwrite=QUICK, resume=not QUICK)
 if result.gan is None:
     print(f"Found a finished run of this preset in {RUN_DIR}; showing it instead of training again.")
-    print(f"It took {result.wall_time / 60:.1f} min for {len(ganlib.list_epochs(RUN_DIR))} epochs.")
+    print(f"It took {result.wall_time / 60:.1f} min for {len(ganlib.Run(RUN_DIR).completed_epochs())} epochs.")
 run_card.update(Markdown(ganlib.runs.run_card(RUN_DIR)))
 
 # %% [markdown]
@@ -168,7 +168,7 @@ best = metrics.suggest_best_epoch(RUN_DIR, "domain_fid")
 print("suggested:", best)
 
 # %%
-epochs = ganlib.list_epochs(RUN_DIR)
+epochs = ganlib.Run(RUN_DIR).completed_epochs()  # all snapshotted; weights: list_epochs
 plotting.epoch_collage(RUN_DIR, plotting.spread([0, *epochs], 5), highlight=best.epoch);
 
 # %%

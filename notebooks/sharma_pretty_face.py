@@ -164,7 +164,7 @@ run_card.update(Markdown(ganlib.runs.run_card(RUN_DIR, quick=QUICK, stand_in=STA
 # faces, so this notebook also leaves the choice to you.
 
 # %%
-epochs = ganlib.list_epochs(RUN_DIR)
+epochs = ganlib.Run(RUN_DIR).completed_epochs()  # all snapshotted; weights: list_epochs
 plotting.epoch_collage(RUN_DIR, plotting.spread(epochs, 5));
 
 # %%

@@ -174,7 +174,7 @@ run_card.update(Markdown(card([RUN_DIR])))
 # discriminator's mean outputs per epoch.
 
 # %%
-epochs = ganlib.list_epochs(RUN_DIR)
+epochs = ganlib.Run(RUN_DIR).completed_epochs()  # all snapshotted; weights: list_epochs
 plotting.epoch_collage(RUN_DIR, plotting.spread([0, *epochs], 5));
 
 # %%
