@@ -230,30 +230,44 @@ class Run:
         except (ValueError, OSError, EOFError) as error:
             raise ValueError(f"{path} is not a readable .npy file: {error}") from error
 
-    def history_rows(self) -> list[dict]:
-        """history.csv's rows as dicts of floats, `epoch` counted from 1 (older files migrated)."""
-        if not self.history_path.is_file():
+    @staticmethod
+    def _read_table(path, keys) -> list[dict]:
+        """A CSV file ganlib wrote as dicts of floats ([] without the file); `keys` must be columns."""
+        if not path.is_file():
             return []
-        with open(self.history_path, newline="") as handle:
+        with open(path, newline="") as handle:
             rows = list(csv.DictReader(handle))
         parsed = []
         for line, row in enumerate(rows, start=2):
             values = {}
             for key, value in row.items():
                 if key is None or value is None:
-                    raise ValueError(
-                        f"{self.history_path}, line {line}: the row does not match the header."
-                    )
+                    raise ValueError(f"{path}, line {line}: the row does not match the header.")
                 try:
                     values[key] = float("nan") if value in ("NA", "") else float(value)
                 except ValueError as error:
                     raise ValueError(
-                        f"{self.history_path}, line {line}: column {key!r} holds {value!r}, not a "
-                        "number."
+                        f"{path}, line {line}: column {key!r} holds {value!r}, not a number."
                     ) from error
             parsed.append(values)
-        if parsed and "epoch" not in parsed[0]:
-            raise ValueError(f"{self.history_path} has no 'epoch' column.")
+        missing = [k for k in keys if parsed and k not in parsed[0]]
+        if missing:
+            raise ValueError(f"{path} has no {' and '.join(repr(k) for k in missing)} column.")
+        return parsed
+
+    @staticmethod
+    def _columns(rows, path, what) -> dict:
+        if not rows:
+            raise FileNotFoundError(f"{path} does not exist or is empty; {what}.")
+        table: dict[str, list] = {}
+        for row in rows:
+            for key, value in row.items():
+                table.setdefault(key, []).append(value)
+        return {k: v for k, v in table.items() if not all(np.isnan(x) for x in v)}
+
+    def history_rows(self) -> list[dict]:
+        """history.csv's rows as dicts of floats, `epoch` counted from 1 (older files migrated)."""
+        parsed = self._read_table(self.history_path, ("epoch",))
         # Files of the first format count Keras' 0-based epoch index; a file's first row says which.
         offset = 1 if parsed and parsed[0]["epoch"] == 0 else 0
         for values in parsed:
@@ -262,57 +276,24 @@ class Run:
 
     def history(self) -> dict:
         """history.csv as a dict of lists (`epoch` from 1); columns with no value are left out."""
-        rows = self.history_rows()
-        if not rows:
-            raise FileNotFoundError(
-                f"{self.history_path} does not exist; the run has finished no epoch yet."
-            )
-        history: dict[str, list] = {}
-        for row in rows:
-            for key, value in row.items():
-                history.setdefault(key, []).append(value)
-        return {k: v for k, v in history.items() if not all(np.isnan(x) for x in v)}
+        return self._columns(
+            self.history_rows(), self.history_path, "the run has finished no epoch yet"
+        )
 
     def step_rows(self) -> list[dict]:
         """steps.csv's rows as dicts of floats, `epoch` and `step` as ints ([] without the file)."""
-        if not self.steps_path.is_file():
-            return []
-        with open(self.steps_path, newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        parsed = []
-        for line, row in enumerate(rows, start=2):
-            values = {}
-            for key, value in row.items():
-                if key is None or value is None:
-                    raise ValueError(
-                        f"{self.steps_path}, line {line}: the row does not match the header."
-                    )
-                try:
-                    values[key] = float("nan") if value in ("NA", "") else float(value)
-                except ValueError as error:
-                    raise ValueError(
-                        f"{self.steps_path}, line {line}: column {key!r} holds {value!r}, not a "
-                        "number."
-                    ) from error
-            if "epoch" not in values or "step" not in values:
-                raise ValueError(f"{self.steps_path} has no 'epoch' and 'step' columns.")
+        parsed = self._read_table(self.steps_path, ("epoch", "step"))
+        for values in parsed:
             values["epoch"], values["step"] = int(values["epoch"]), int(values["step"])
-            parsed.append(values)
         return parsed
 
     def steps(self) -> dict:
         """steps.csv as a dict of lists (`epoch` from 1, `step` global from 1), like `history`."""
-        rows = self.step_rows()
-        if not rows:
-            raise FileNotFoundError(
-                f"{self.steps_path} does not exist or is empty; the run has finished no epoch "
-                "with per-step logging yet."
-            )
-        steps: dict[str, list] = {}
-        for row in rows:
-            for key, value in row.items():
-                steps.setdefault(key, []).append(value)
-        return {k: v for k, v in steps.items() if not all(np.isnan(x) for x in v)}
+        return self._columns(
+            self.step_rows(),
+            self.steps_path,
+            "the run has finished no epoch with per-step logging yet",
+        )
 
     def card(self) -> dict:
         """run_card.json as a dict ({} before the first training ends)."""
@@ -737,23 +718,22 @@ class Run:
         with atomic_path(self.weights_path(epoch)) as temporary:
             generator.save_weights(temporary)
 
-    def write_history(self, rows: list[dict]):
-        """Replace history.csv with `rows` (dicts with `epoch` from 1), atomically."""
-        columns = ["epoch", *sorted({k for row in rows for k in row} - {"epoch"})]
+    @staticmethod
+    def _write_table(path, rows: list[dict], first: tuple[str, ...]):
+        columns = [*first, *sorted({k for row in rows for k in row} - set(first))]
         text = io.StringIO()
         writer = csv.DictWriter(text, columns, restval="NA", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-        write_text(self.history_path, text.getvalue())
+        write_text(path, text.getvalue())
+
+    def write_history(self, rows: list[dict]):
+        """Replace history.csv with `rows` (dicts with `epoch` from 1), atomically."""
+        self._write_table(self.history_path, rows, ("epoch",))
 
     def write_steps(self, rows: list[dict]):
         """Replace steps.csv with `rows` (dicts with `epoch` and `step`), atomically."""
-        columns = ["epoch", "step", *sorted({k for row in rows for k in row} - {"epoch", "step"})]
-        text = io.StringIO()
-        writer = csv.DictWriter(text, columns, restval="NA", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        write_text(self.steps_path, text.getvalue())
+        self._write_table(self.steps_path, rows, ("epoch", "step"))
 
     def _state_files(self, epoch: int) -> tuple[Path, Path]:
         folder = self._state_folder(epoch)
