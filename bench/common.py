@@ -1,4 +1,4 @@
-"""Helpers shared by the benchmark's TensorFlow and PyTorch workers: timing, memory, model FLOPs."""
+"""Helpers shared by the benchmark's driver and workers: timing, memory, model FLOPs, CPU flags."""
 
 from __future__ import annotations
 
@@ -62,6 +62,33 @@ def step_flops(generator, discriminator, conditional: bool, step: str) -> int:
         ("conditional" if conditional else "unconditional", step)
     ]
     return g_forwards * forward_flops(generator) + d_forwards * forward_flops(discriminator)
+
+
+# The /proc/cpuinfo flags that decide how fast bfloat16 can be: without avx512_bf16 or amx_bf16,
+# oneDNN emulates bfloat16 arithmetic in float32 units plus conversions, slower than float32 itself.
+BF16_FLAGS = ("avx512_bf16", "amx_bf16")
+REPORTED_FLAGS = ("avx2", "avx512f", *BF16_FLAGS, "amx_tile")
+
+
+def cpu_flags() -> dict:
+    """Which of REPORTED_FLAGS this CPU has ({} where /proc/cpuinfo is missing).
+
+    The same reading as `ganlib.precision.cpu_has_bf16`, without importing TensorFlow (the driver
+    decides its default precisions before any worker starts).
+    """
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return {flag: flag in flags for flag in REPORTED_FLAGS}
+    except OSError:
+        pass
+    return {}
+
+
+def has_bf16_hardware(flags: dict) -> bool:
+    return any(flags.get(flag) for flag in BF16_FLAGS)
 
 
 def peak_rss_mb() -> float:

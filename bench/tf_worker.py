@@ -4,12 +4,15 @@ Usage: python bench/tf_worker.py '<JSON spec>'; prints `RESULT <JSON>` as its la
 `train_speed.py` starts one process per measurement, so each reports its own peak memory and no
 measurement warms up another's caches. Kinds:
 
-- "matmul": float32 matmul GFLOP/s (the peak the training figures are compared with).
+- "matmul": the machine's limits: TensorFlow float32 and bfloat16 matmul GFLOP/s and NumPy float32
+  matmul, with the CPU's bfloat16 flags (each training figure is compared with its precision's).
 - "export": the preset's two networks as a plan PyTorch can rebuild (`torch_worker.py`), their
   weights and reference outputs, and the model FLOPs of one training step.
 - "paired": a plain hand-written `tf.function` step of the same algorithm as `GAN` /
   `ConditionalGAN`, on batches held in memory, and ganlib's training (`GAN.fit` with the callbacks
-  of `ganlib.train` on `ganlib.data`'s pipeline), timed side by side in alternating rounds.
+  of `ganlib.train` on `ganlib.data`'s pipeline), timed side by side in alternating rounds; with
+  "jit_compile", both are XLA-compiled (ganlib's through `GAN.compile(jit_compile=True)`).
+  "precision" (here and in "ganlib") sets the preset's precision, e.g. "mixed_bfloat16".
 - "ganlib": `ganlib.train`, i.e. `GAN.fit` with ganlib's callbacks on the preset's data from
   `ganlib.data` (stand-in images where a hand-downloaded set is missing), one epoch per timed run.
 - "epoch": the time of one epoch of `ganlib.train` on a given number of images at a given size.
@@ -27,7 +30,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import peak_rss_mb, step_flops, summarise, time_runs
+from common import cpu_flags, peak_rss_mb, step_flops, summarise, time_runs
 
 import ganlib  # noqa: F401  (sets TensorFlow's environment, oneDNN on, before TF loads)
 
@@ -45,10 +48,10 @@ STAND_IN_SIDES = {
 
 
 def bench_preset(spec):
-    """The preset of a spec with its step algorithm and batch size (and images, epochs) set."""
+    """The preset of a spec with its step algorithm, batch size, precision (images, epochs) set."""
     preset = ganlib.get_preset(spec["preset"])
     changes = {"step": spec.get("step", preset.step)}
-    for key in ("batch_size", "train_images", "epochs"):
+    for key in ("batch_size", "train_images", "epochs", "precision"):
         if spec.get(key):
             changes[key] = spec[key]
     if spec.get("image_side"):
@@ -60,35 +63,74 @@ def bench_preset(spec):
 # --- matmul peak ------------------------------------------------------------------------------
 
 
+def _matmul_rates(product, size, runs, make):
+    """GFLOP/s of `runs` timed runs of `product` on two size x size matrices from `make`."""
+    a, b = make(size), make(size)
+    np.asarray(product(a, b))
+    start = time.perf_counter()
+    np.asarray(product(a, b))
+    one = max(time.perf_counter() - start, 1e-6)
+    # About 20 GFLOP per run, so that the clock's resolution and call overhead do not count; but
+    # at most about 2 s, since emulated bfloat16 can run ten times slower than float32.
+    repeats = max(1, min(round(2e10 / (2 * size**3)), round(2.0 / one)))
+    rates = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for _ in range(repeats):
+            result = product(a, b)
+        np.asarray(result)
+        rates.append(2 * size**3 * repeats / (time.perf_counter() - start) / 1e9)
+    return rates
+
+
+def _limit(per_size_rates):
+    """The limit of one kind of matmul: the median of the best size's runs, and the best run."""
+    medians = {size: statistics.median(rates) for size, rates in per_size_rates.items()}
+    return {
+        "gflops": round(max(medians.values()), 1),
+        "best_gflops": round(max(max(rates) for rates in per_size_rates.values()), 1),
+        "per_size": {size: round(value, 1) for size, value in medians.items()},
+    }
+
+
 def matmul(spec):
+    """The machine's limits: TensorFlow float32 and bfloat16 matmul, and NumPy float32 matmul."""
     import tensorflow as tf
 
-    results = {}
-    for size in spec["sizes"]:
-        a = tf.random.normal((size, size))
-        b = tf.random.normal((size, size))
-        product = tf.function(lambda a, b: tf.matmul(a, b))
-        product(a, b).numpy()
-        # About 20 GFLOP per run, so that the clock's resolution and call overhead do not count.
-        repeats = max(1, round(2e10 / (2 * size**3)))
-        rates = []
-        for _ in range(spec["runs"]):
-            start = time.perf_counter()
-            for _ in range(repeats):
-                result = product(a, b)
-            result.numpy()
-            rates.append(2 * size**3 * repeats / (time.perf_counter() - start) / 1e9)
-        results[str(size)] = round(statistics.median(rates), 1)
+    product = tf.function(lambda a, b: tf.matmul(a, b))
+    kinds = {
+        "float32": (product, lambda n: tf.random.normal((n, n))),
+        "bfloat16": (product, lambda n: tf.cast(tf.random.normal((n, n)), tf.bfloat16)),
+        "numpy_float32": (
+            np.matmul,
+            lambda n: np.random.default_rng(0).standard_normal((n, n), dtype=np.float32),
+        ),
+    }
+    limits = {}
+    for kind, (function, make) in kinds.items():
+        try:
+            limits[kind] = _limit(
+                {
+                    str(size): _matmul_rates(function, size, spec["runs"], make)
+                    for size in spec["sizes"]
+                }
+            )
+        except Exception as error:  # a missing kernel is a figure to report, not a crash
+            limits[kind] = {"error": f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"}
     import keras
 
     from ganlib.runs import device_description
 
     return {
-        "gflops": max(results.values()),
-        "per_size": results,
+        # The float32 figures stay at the top level, where runs saved before the limits read them.
+        "gflops": limits["float32"].get("gflops"),
+        "per_size": limits["float32"].get("per_size"),
+        "limits": limits,
+        "cpu_flags": cpu_flags(),
         "device": device_description(),
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
+        "numpy": np.__version__,
         "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
     }
 
@@ -188,10 +230,11 @@ def export(spec):
 # --- hand-written step ------------------------------------------------------------------------
 
 
-def hand_step(preset, generator, discriminator):
+def hand_step(preset, generator, discriminator, jit_compile=False):
     """The step of `GAN` / `ConditionalGAN` written out by hand, as the TF DCGAN tutorial does.
 
-    Returns a `tf.function` taking (images, labels) and returning (d_loss, g_loss).
+    Returns a `tf.function` (XLA-compiled with `jit_compile`) taking (images, labels) and
+    returning (d_loss, g_loss).
     """
     import keras
     import tensorflow as tf
@@ -244,7 +287,6 @@ def hand_step(preset, generator, discriminator):
     def apply(optimizer, tape, loss, variables):
         optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
 
-    @tf.function
     def alternating(images, labels):
         if conditional:
             # Algorithm 1: one generator forward, the D step, then G through the updated D.
@@ -266,7 +308,6 @@ def hand_step(preset, generator, discriminator):
         apply(g_optimizer, g_tape, g_loss, g_variables)
         return d_loss, g_loss
 
-    @tf.function
     def simultaneous(images, labels):
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = G(noise(), labels)
@@ -278,10 +319,11 @@ def hand_step(preset, generator, discriminator):
         apply(g_optimizer, g_tape, g_loss, g_variables)
         return d_loss, g_loss
 
-    return alternating if preset.step == "alternating" else simultaneous
+    step = alternating if preset.step == "alternating" else simultaneous
+    return tf.function(step, jit_compile=jit_compile)
 
 
-def hand_runner(preset):
+def hand_runner(preset, jit_compile=False):
     """A no-argument function running one hand-written step on the next of four in-memory batches.
 
     It returns the step's losses; `float` of the first waits for the step to finish.
@@ -293,7 +335,7 @@ def hand_runner(preset):
 
     keras.utils.set_random_seed(preset.seed)
     generator, discriminator = build_models(preset)
-    step_function = hand_step(preset, generator, discriminator)
+    step_function = hand_step(preset, generator, discriminator, jit_compile)
     rng = np.random.default_rng(0)
     batches = [
         (
@@ -423,6 +465,7 @@ def ganlib_fit(spec):
         "steps": steps,
         "batch_size": preset.batch_size,
         "image_shape": list(preset.image_shape),
+        "precision": preset.precision,
         "full_images": full_images(spec),
         "source": source,
         # Steady state, comparable with the in-memory steps of hand and torch.
@@ -508,6 +551,26 @@ def epoch_trainer(gan, dataset, callbacks=(), steps_per_epoch=None):
     return train_epoch, clock
 
 
+def bench_gan(preset, jit_compile=False):
+    """`build_gan(preset)`, compiled again with `jit_compile=True` when asked.
+
+    `build_gan` takes no jit_compile, but `GAN.compile` passes any `keras.Model.compile` argument
+    on, so the same networks are compiled once more, with fresh optimizers as build_gan makes them
+    (Keras leaves XLA off on a CPU unless asked).
+    """
+    from ganlib.training import build_gan, make_optimizer
+
+    gan = build_gan(preset)
+    if jit_compile:
+        gan.compile(
+            d_optimizer=make_optimizer(preset.d_learning_rate or preset.learning_rate, preset),
+            g_optimizer=make_optimizer(preset.learning_rate, preset),
+            steps_per_execution=preset.steps_per_execution,
+            jit_compile=True,
+        )
+    return gan
+
+
 def paired(spec):
     """The hand-written step and ganlib's training in one process, their timed runs interleaved.
 
@@ -519,10 +582,9 @@ def paired(spec):
     compares the steady steps; the per-epoch costs (iterator start, first batch, epoch-end
     callbacks) are measured apart, for the full-epoch projection.
     """
-    from ganlib.training import build_gan
-
     preset = bench_preset(spec)
-    step = hand_runner(preset)
+    jit = bool(spec.get("jit_compile"))
+    step = hand_runner(preset, jit)
     sync = lambda losses: float(losses[0])  # noqa: E731
     # Its one run is more warm-up: a process's first seconds of steps run slow.
     steps = time_runs(
@@ -540,8 +602,9 @@ def paired(spec):
         dataset, source = bench_dataset(preset, work_dir)
         steps = int(dataset.cardinality())
         pipeline = _pipeline_seconds(dataset)
+        gan = bench_gan(preset, jit)
         ganlib_epoch, clock = epoch_trainer(
-            build_gan(preset), dataset, run_callbacks(preset, Path(work_dir) / "run")
+            gan, dataset, run_callbacks(preset, Path(work_dir) / "run")
         )
         for _ in range(spec["warmup_epochs"]):
             ganlib_epoch()
@@ -574,6 +637,10 @@ def paired(spec):
         },
         "ratios": ratios.tolist(),
         "ratio": float(np.median(ratios)),
+        "precision": preset.precision,
+        # What Keras kept: it turns jit_compile off (with a warning) where a layer cannot be
+        # XLA-compiled, and then this row times the plain step.
+        "jit_compile": bool(gan.jit_compile),
         "peak_mb": peak_rss_mb(),
     }
 

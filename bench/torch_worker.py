@@ -7,12 +7,20 @@ as their NCHW PyTorch equivalents, TensorFlow's "same" padding reproduced exactl
 Keras weights, and checked against Keras' outputs on the same inputs before anything is timed, so
 the comparison is between the same architecture in two frameworks. TensorFlow is not imported
 here: this process's peak memory is PyTorch's alone.
+
+The spec's "variant" (one process each, so a crash or a slow compile spoils no other figure):
+"eager" (float32, NCHW: the plain port), "channels_last" (float32, NHWC memory, which oneDNN's
+convolutions prefer), "bf16_channels_last" (`torch.autocast("cpu", torch.bfloat16)` plus
+channels_last), and "compile" / "compile_bf16" (`torch.compile` of both networks on top of
+channels_last / bf16_channels_last). A variant that cannot run returns {"failed": reason}.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import shutil
 import sys
 from pathlib import Path
 
@@ -339,7 +347,35 @@ def make_step(preset, step, generator, discriminator):
     return alternating if step == "alternating" else simultaneous
 
 
+# variant: (memory format, autocast to bfloat16, torch.compile)
+VARIANTS = {
+    "eager": (torch.contiguous_format, False, False),
+    "channels_last": (torch.channels_last, False, False),
+    "bf16_channels_last": (torch.channels_last, True, False),
+    "compile": (torch.channels_last, False, True),
+    "compile_bf16": (torch.channels_last, True, True),
+}
+
+
+def _compiler_missing():
+    """Why torch.compile cannot work here, or None: Inductor's CPU code is C++ built at run time."""
+    if shutil.which("g++") or shutil.which("c++") or shutil.which("cc"):
+        return None
+    return "no C++ compiler on PATH (g++, c++ or cc): torch.compile's CPU backend needs one"
+
+
+def _reason(error):
+    lines = str(error).strip().splitlines() or [""]
+    return f"{type(error).__name__}: {lines[0][:200]}"
+
+
 def run(spec):
+    variant = spec.get("variant", "eager")
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {tuple(VARIANTS)}, received {variant!r}")
+    memory_format, bf16, compiled = VARIANTS[variant]
+    if compiled and _compiler_missing():
+        return {"failed": _compiler_missing(), "variant": variant}
     torch.manual_seed(0)
     if spec.get("threads"):
         torch.set_num_threads(spec["threads"])
@@ -347,12 +383,21 @@ def run(spec):
     preset["batch_size"] = spec.get("batch_size") or preset["batch_size"]
     if preset["cutmix_probability"] > 0:
         return {"skipped": "CutMix is not ported to PyTorch", "check": check}
-    step_function = make_step(preset, spec["step"], generator, discriminator)
+    # The port check above ran on the plain float32 NCHW networks; the variant changes only how
+    # the same weights are laid out and computed.
+    generator.to(memory_format=memory_format)
+    discriminator.to(memory_format=memory_format)
+    networks = (generator, discriminator)
+    if compiled:
+        networks = tuple(torch.compile(network) for network in networks)
+    step_function = make_step(preset, spec["step"], *networks)
     rng = np.random.default_rng(0)
     shape = (preset["batch_size"], *preset["image_shape"])
     batches = [
         (
-            _images(rng.uniform(-1, 1, shape).astype("float32")),
+            _images(rng.uniform(-1, 1, shape).astype("float32")).contiguous(
+                memory_format=memory_format
+            ),
             torch.from_numpy(rng.integers(0, preset["classes"] or 1, preset["batch_size"])),
         )
         for _ in range(4)
@@ -360,17 +405,29 @@ def run(spec):
     counter = iter(range(10**9))
 
     def step():
-        return step_function(*batches[next(counter) % len(batches)])
+        # Autocast's own advice is to leave backward outside it, but backward ops run in the
+        # dtypes of their forward ops either way, so one scope around the whole step is the same.
+        scope = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+        with scope:
+            return step_function(*batches[next(counter) % len(batches)])
 
-    timing = time_runs(
-        step,
-        warmup=spec["warmup"],
-        runs=spec["runs"],
-        steps=spec.get("steps"),
-        run_seconds=spec["run_seconds"],
-        sync=lambda loss: loss.item(),
-    )
+    try:
+        # The first call compiles (several graphs: no-grad and grad passes, D frozen and not).
+        timing = time_runs(
+            step,
+            warmup=spec["warmup"],
+            runs=spec["runs"],
+            steps=spec.get("steps"),
+            run_seconds=spec["run_seconds"],
+            sync=lambda loss: loss.item(),
+        )
+    except Exception as error:  # a variant that does not work is reported, not fatal
+        if not compiled:
+            raise
+        return {"failed": _reason(error), "variant": variant, "check": check}
     return {
+        "variant": variant,
+        "precision": "mixed_bfloat16" if bf16 else "float32",
         **timing,
         **summarise(timing["run_seconds"], timing["steps"], preset["batch_size"]),
         "peak_mb": peak_rss_mb(),
