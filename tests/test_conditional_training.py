@@ -233,12 +233,11 @@ def test_rotation_by_at_most_zero_degrees_is_the_identity_and_fill_is_black():
         augment.rotate_and_crop(30, -2)
 
 
-def test_a_labelled_snapshot_names_the_rows_by_the_datasets_classes(tmp_path):
+def test_a_labelled_snapshot_names_the_rows_by_the_datasets_classes(small_preset, tmp_path):
     preset = dataclasses.replace(
-        ganlib.get_preset("li_ye_cdcgan2_fashion_mnist"),
+        small_preset,
         dataset="fashion_mnist_sample",
         train_images=32,
-        batch_size=32,
         epochs=1,
         snapshot_grid=(10, 2),
     )
