@@ -21,7 +21,7 @@ from ganlib.browser import (  # noqa: F401  (re-exported: the epoch browser and 
 )
 from ganlib.images import image_grid, read_png, to_uint8
 from ganlib.metrics import metric_series
-from ganlib.metrics.domain import DOMAINS, get_domain
+from ganlib.metrics.domain import get_domain
 from ganlib.runs import Run, read_history, restore_epoch
 from ganlib.sampling import draw_latents, sample
 
@@ -319,9 +319,10 @@ def labeled_snapshot(run_dir, epoch: int, class_names=None, size: float = 0.8):
 
     run = Run(run_dir)
     if class_names is None:
-        dataset = run.preset().dataset
-        known = dataset in DOMAINS or any(dataset in d.datasets for d in DOMAINS.values())
-        class_names = get_domain(dataset).class_names if known else None
+        try:
+            class_names = get_domain(run.preset().dataset).class_names
+        except ValueError:  # a dataset without a domain classifier: label numbers
+            pass
     labels = run.labels()
     if labels is None:
         raise ValueError(

@@ -377,8 +377,14 @@ class Run:
                 f"ship needs another folder than the run itself, {str(self.directory)!r}."
             )
         if destination.directory.exists():
-            if destination.is_run():
+            if destination.is_run() and destination.shipped():
                 destination.clear()
+            elif destination.is_run():
+                # A trained run holds every epoch's weights and its training state: never replaced.
+                raise ValueError(
+                    f"{str(destination.directory)!r} holds a trained run, not a shipped copy; "
+                    "expected a new or empty folder, or an earlier shipped run."
+                )
             elif any(destination.directory.iterdir()):
                 raise ValueError(
                     f"{str(destination.directory)!r} holds files and no ganlib run; expected a new "

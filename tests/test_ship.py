@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,12 @@ def test_shipping_refuses_unsaved_epochs_and_foreign_folders_before_writing(trai
     with pytest.raises(ValueError, match="holds files and no ganlib run"):
         run.ship(foreign, [2])
     assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
+    # A trained run is never replaced by a shipped copy: its weights and state stay.
+    other = tmp_path / "trained"
+    shutil.copytree(run.directory, other)
+    with pytest.raises(ValueError, match="holds a trained run, not a shipped copy"):
+        run.ship(other, [2])
+    assert Run(other).saved_epochs() == [1, 2] and Run(other).state_epoch() == 2
 
 
 @pytest.mark.parametrize("run_dir", SHIPPED, ids=[str(p.relative_to(RESULTS)) for p in SHIPPED])
