@@ -1,0 +1,147 @@
+"""What every notebook does around its experiment, in one place.
+
+A notebook's own cells say what the report did (the preset, the data, the figures); the steps
+that are the same in all of them live here: the run card that the first output shows and the
+Train cell fills in, where the run goes (a finished run shipped under results/, a `_quick` folder
+in quick mode, Google Drive in Colab), training or finding the finished run, showing the real
+images, and restoring the chosen epoch with the check that it regenerates its snapshot::
+
+    from ganlib import notebook
+    card = notebook.RunCard()
+    preset = notebook.preset("stiff_mnist", epochs=EPOCHS, seed=SEED)
+    RUN_DIR = notebook.run_dir(preset, "../runs/stiff_mnist")
+    notebook.train(preset, RUN_DIR, card)
+    generator = notebook.restore(RUN_DIR, 5)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from IPython.display import Markdown, display
+
+from ganlib import colab, plotting
+from ganlib.experiments import Experiment, describe, notebook_preset, quick_mode
+from ganlib.runs import Run, first_finished, restore_epoch, run_card
+from ganlib.training import TrainResult
+from ganlib.training import train as train_run
+
+__all__ = ["RunCard", "describe", "preset", "restore", "run_dir", "show_real", "train"]
+
+preset = notebook_preset
+
+PENDING = "*Run card: written when the Train cell has run.*"
+SHIPPED_ROOT = Path("..") / "results"
+
+
+class RunCard:
+    """The notebook's first output: a placeholder until `update` writes the run's card into it.
+
+    The card says how the shown run was made (mode, data, epochs, device, wall time), so it stands
+    at the top where a reader looks first, although the run is only known after the Train cell.
+    """
+
+    def __init__(self):
+        self._handle = display(Markdown(PENDING), display_id=True)
+
+    def update(self, run_dirs, *, stand_in: bool = False) -> str:
+        """Write the card(s) of `run_dirs` (one or several) with the mode and data banners."""
+        text = run_card(run_dirs, quick=quick_mode(), stand_in=stand_in)
+        if self._handle is not None:  # None outside IPython, where display returns nothing
+            self._handle.update(Markdown(text))
+        return text
+
+
+def run_dir(preset: Experiment, default, *, shipped=None, drive: bool = True) -> str:
+    """Where this notebook's run is: the finished one shipped with ganlib, or where to train it.
+
+    Args:
+        preset: the notebook's `Experiment` (quick or not).
+        default: the run directory the notebook trains into, e.g. "../runs/stiff_mnist"; in quick
+            mode `default + "_quick"`, so that a smoke run never mixes with a real one.
+        shipped: the folder of the run committed with ganlib (default `../results/<preset name>`);
+            used, and only read, when it holds a finished run of `preset`.
+        drive: in Colab, train on Google Drive (see `colab.notebook_setup`).
+
+    Returns:
+        The run directory, after printing the runtime report (device, cost of an epoch).
+    """
+    if not str(default).strip():
+        raise ValueError(f"run_dir needs a run directory, received {default!r}.")
+    default = os.fspath(default)
+    if quick_mode():
+        chosen = default.rstrip("/") + "_quick"
+    else:
+        chosen = first_finished(preset, shipped or SHIPPED_ROOT / preset.name, default)
+    return os.fspath(colab.notebook_setup(preset, chosen, drive=drive))
+
+
+def train(
+    preset: Experiment, run_dir, card: RunCard | None = None, *, stand_in: bool = False, **options
+) -> TrainResult:
+    """Train `preset` into `run_dir` as a notebook does, or show the finished run found there.
+
+    Quick mode (CI) always trains afresh (`overwrite`); a full run resumes where an interrupted
+    one stopped, and a finished one is shown instead of trained again. `options` go to
+    `ganlib.train` (dataset, verbose, callbacks, ...). The card, when given, is filled in.
+    """
+    quick = quick_mode()
+    result = train_run(preset, run_dir, overwrite=quick, resume=not quick, **options)
+    if result.gan is None:
+        print(f"Found a finished run of this preset in {run_dir}; showing it instead of training.")
+    if card is not None:
+        card.update(run_dir, stand_in=stand_in)
+    return result
+
+
+def restore(run_dir, epoch: int):
+    """The generator of `epoch`, after checking that it regenerates the epoch's snapshot.
+
+    Prints the check's verdict: exact for a run's own float32 weights, within the stated tolerance
+    (`runs.SHIPPED_TOLERANCE`) for the float16 weights of a shipped run.
+    """
+    generator = restore_epoch(run_dir, epoch)
+    run = Run(run_dir)
+    how = "within float16 tolerance" if run.shipped() else "exactly"
+    print(
+        f"restored epoch {epoch} of {run_dir}; regenerates its snapshot {how}: "
+        f"{run.reproduces_snapshot(generator, epoch)}"
+    )
+    return generator
+
+
+def show_real(dataset, title: str, *, count: int = 16, class_names=None, stand_in: bool = False):
+    """Show the first `count` training images (with their labels, if the dataset has them).
+
+    Args:
+        dataset: a batched `tf.data.Dataset` of images, or of (images, labels).
+        title: what the images are, e.g. "real MNIST digits after the report's preprocessing".
+        count: how many images to show.
+        class_names: names for the labels (default: the numbers).
+        stand_in: the images are stand-in pictures: the title says so first.
+
+    Returns:
+        The images shown (and their labels, for a labelled dataset), as NumPy arrays.
+    """
+    images, labels = [], []
+    for batch in dataset:
+        batch_images, batch_labels = batch if isinstance(batch, tuple) else (batch, None)
+        images.append(np.asarray(batch_images))
+        if batch_labels is not None:
+            labels.append(np.asarray(batch_labels))
+        if sum(len(i) for i in images) >= count:
+            break
+    if not images:
+        raise ValueError(f"show_real received an empty dataset for {title!r}.")
+    images = np.concatenate(images)[:count]
+    title = f"STAND-IN DATA: {title}" if stand_in else title
+    print(f"images: {images.shape} {images.dtype}, in [{images.min():.2f}, {images.max():.2f}]")
+    if labels:
+        labels = np.concatenate(labels)[:count]
+        columns = min(8, count)
+        plotting.show_labeled(images, labels, class_names, columns=columns, size=1.0, title=title)
+        return images, labels
+    plotting.show_images(images, title=title, size=5)
+    return images
