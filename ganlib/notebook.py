@@ -28,7 +28,17 @@ from ganlib.runs import Run, first_finished, restore_epoch, run_card
 from ganlib.training import TrainResult
 from ganlib.training import train as train_run
 
-__all__ = ["RunCard", "describe", "preset", "restore", "run_dir", "show_real", "train"]
+__all__ = [
+    "RunCard",
+    "describe",
+    "first_images",
+    "preset",
+    "restore",
+    "run_dir",
+    "show_real",
+    "summary",
+    "train",
+]
 
 preset = notebook_preset
 
@@ -112,6 +122,28 @@ def restore(run_dir, epoch: int):
     return generator
 
 
+def first_images(dataset, count: int):
+    """The first `count` images of a batched dataset (and their labels, if it has them), as arrays.
+
+    Raises:
+        ValueError: for a count below 1 or a dataset without any image.
+    """
+    if not isinstance(count, int) or count < 1:
+        raise ValueError(f"count must be a positive int, received {count!r}.")
+    images, labels = [], []
+    for batch in dataset:
+        batch_images, batch_labels = batch if isinstance(batch, tuple) else (batch, None)
+        images.append(np.asarray(batch_images))
+        if batch_labels is not None:
+            labels.append(np.asarray(batch_labels))
+        if sum(len(i) for i in images) >= count:
+            break
+    if not images:
+        raise ValueError("first_images received an empty dataset.")
+    images = np.concatenate(images)[:count]
+    return (images, np.concatenate(labels)[:count]) if labels else images
+
+
 def show_real(dataset, title: str, *, count: int = 16, class_names=None, stand_in: bool = False):
     """Show the first `count` training images (with their labels, if the dataset has them).
 
@@ -125,23 +157,37 @@ def show_real(dataset, title: str, *, count: int = 16, class_names=None, stand_i
     Returns:
         The images shown (and their labels, for a labelled dataset), as NumPy arrays.
     """
-    images, labels = [], []
-    for batch in dataset:
-        batch_images, batch_labels = batch if isinstance(batch, tuple) else (batch, None)
-        images.append(np.asarray(batch_images))
-        if batch_labels is not None:
-            labels.append(np.asarray(batch_labels))
-        if sum(len(i) for i in images) >= count:
-            break
-    if not images:
-        raise ValueError(f"show_real received an empty dataset for {title!r}.")
-    images = np.concatenate(images)[:count]
+    shown = first_images(dataset, count)
+    images = shown[0] if isinstance(shown, tuple) else shown
     title = f"STAND-IN DATA: {title}" if stand_in else title
     print(f"images: {images.shape} {images.dtype}, in [{images.min():.2f}, {images.max():.2f}]")
-    if labels:
-        labels = np.concatenate(labels)[:count]
-        columns = min(8, count)
-        plotting.show_labeled(images, labels, class_names, columns=columns, size=1.0, title=title)
-        return images, labels
-    plotting.show_images(images, title=title, size=5)
-    return images
+    if isinstance(shown, tuple):
+        plotting.show_labeled(
+            images, shown[1], class_names, columns=min(8, count), size=1.0, title=title
+        )
+    else:
+        plotting.show_images(images, title=title, size=5)
+    return shown
+
+
+def summary(run_dir, report_epochs: int, *, stand_in: bool = False) -> str:
+    """The first line of a notebook's closing section: what this run is, beside the report's.
+
+    Mode and data (quick mode, stand-in pictures or the real set), epochs run of the report's,
+    training time and device, and the last epoch's losses and D outputs, all read from the run.
+    """
+    run = Run(run_dir)
+    card, history = run.card(), run.history()
+    if not history.get("epoch"):
+        raise ValueError(f"{run_dir} has no trained epoch yet; run the Train cell first.")
+    what = "QUICK MODE, not a result" if quick_mode() else "full mode"
+    what += "; STAND-IN DATA, not the report's" if stand_in else "; the real dataset"
+    keys = ("d_loss", "g_loss", "d_real", "d_fake")
+    last = {key: history[key][-1] for key in keys if key in history}
+    text = (
+        f"This run ({what}): {len(run.completed_epochs())} of the report's {report_epochs} "
+        f"epochs, {run.wall_time():.0f} s of training on {card.get('device', 'an unnamed device')}."
+        f" Last epoch: " + ", ".join(f"{key} {value:.3f}" for key, value in last.items()) + "."
+    )
+    print(text)
+    return text

@@ -39,30 +39,22 @@
 # ## Setup
 
 # %%
-import importlib.util
 import os
 import subprocess
 import sys
 
 REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
-if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
-    # Colab: clone the repository (its results/ holds the trained runs) and install it; Jupyter
-    # users run `make install` in their clone instead.
-    subprocess.run(["git", "clone", "-q", "--depth", "1", REPOSITORY, "/content/ganlib"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/ganlib"], check=True)
+if "google.colab" in sys.modules:  # Colab: clone ganlib (its results/ holds the trained runs)
+    if not os.path.isdir("/content/ganlib"):
+        subprocess.run(f"git clone -q --depth 1 {REPOSITORY} /content/ganlib && pip install -q -e "
+                       "/content/ganlib", shell=True, check=True)
+    sys.path.insert(0, "/content/ganlib")  # this kernel started before the install
     os.chdir("/content/ganlib/notebooks")
 
-from IPython.display import Markdown, display
-
-# How this run was made (mode, data, epochs, device, wall time): filled in by the Train cell.
-run_card = display(Markdown("*Run card: written when the Train cell has run.*"), display_id=True)
-
-import dataclasses
-
-import numpy as np
-
 import ganlib
-from ganlib import data, experiments, metrics, models, plotting
+from ganlib import data, metrics, models, notebook, plotting
+
+card = notebook.RunCard()  # how this run was made: filled in by the Train cell
 
 # %% [markdown]
 # ## Hyperparameters
@@ -88,9 +80,8 @@ SEED = 0
 
 # %%
 QUICK = ganlib.quick_mode()  # quick: 4 images, one batch of 4, 2 epochs (ganlib.QUICK_OVERRIDES)
-preset = experiments.notebook_preset(PRESET, epochs=EPOCHS, seed=SEED)
-RUN_DIR = "runs/sharma_pretty_face_quick" if QUICK else RUN_DIR
-print(experiments.describe(preset, "dataset image_shape batch_size epochs learning_rate "
+preset = notebook.preset(PRESET, epochs=EPOCHS, seed=SEED)
+print(notebook.describe(preset, "dataset image_shape batch_size epochs learning_rate "
                            "lr_decay_steps lr_decay_rate beta_1 real_label dropout leaky_relu_alpha "
                            "noise_dim train_images seed"))
 
@@ -106,12 +97,8 @@ DATA_FOLDER, STAND_IN = data.folder_or_stand_in(
     image_size=128, seed=SEED)
 train_images = ganlib.load(preset.dataset, folder=DATA_FOLDER, limit=preset.train_images,
                            batch_size=preset.batch_size, shuffle=True, seed=preset.seed)
-if STAND_IN:  # the run card then names the stand-in data
-    preset = dataclasses.replace(preset, dataset="stand_in_faces")
-real_images = np.concatenate([batch.numpy() for batch, _ in zip(train_images, range(4))])[:64]
-print("images:", real_images.shape, f"in [{real_images.min():.2f}, {real_images.max():.2f}]")
-label = "STAND-IN DATA (synthetic faces)" if STAND_IN else "Pretty Face training images"
-plotting.show_images(real_images, title=label, size=5);
+real_images = notebook.show_real(train_images, "Pretty Face training images", count=64,
+                                 stand_in=STAND_IN)
 
 # %% [markdown]
 # ## Models
@@ -133,13 +120,13 @@ print(models.layer_table(generator), models.layer_table(discriminator), sep="\n\
 # %% [markdown]
 # ## Runtime
 #
-# GPU or not, and what an epoch of this preset costs on it (from a few timed steps). In Colab the run
-# goes to Google Drive, so that a disconnect loses no finished epoch and the Train cell resumes it.
+# GPU or not, and what an epoch of this preset costs on it (from a few timed steps). A finished run
+# shipped under `results/` is shown rather than trained again; quick mode trains into `RUN_DIR_quick`;
+# in Colab the run goes to Google Drive, so that a disconnect loses no finished epoch and the Train
+# cell resumes it.
 
 # %%
-from ganlib import colab
-
-RUN_DIR = colab.notebook_setup(preset, RUN_DIR)
+RUN_DIR = notebook.run_dir(preset, RUN_DIR)
 
 # %% [markdown]
 # ## Train
@@ -150,11 +137,7 @@ RUN_DIR = colab.notebook_setup(preset, RUN_DIR)
 # of `history.csv`.
 
 # %%
-result = ganlib.train(preset, RUN_DIR, dataset=train_images, overwrite=QUICK, resume=not QUICK,
-                      verbose=2)
-if result.gan is None:
-    print(f"Found a finished run of this preset in {RUN_DIR}; showing it instead of training again.")
-run_card.update(Markdown(ganlib.runs.run_card(RUN_DIR, quick=QUICK, stand_in=STAND_IN)))
+notebook.train(preset, RUN_DIR, card, dataset=train_images, stand_in=STAND_IN, verbose=2);
 
 # %% [markdown]
 # ## Pick the best epoch
@@ -177,9 +160,7 @@ print(plotting.history_table(RUN_DIR))
 BEST_EPOCH = epochs[-1]  # change it to the epoch you pick from the collage
 
 # %%
-best_generator = ganlib.restore_epoch(RUN_DIR, BEST_EPOCH)
-same = ganlib.Run(RUN_DIR).reproduces_snapshot(best_generator, BEST_EPOCH)
-print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly: {same}")
+best_generator = notebook.restore(RUN_DIR, BEST_EPOCH)
 
 # %% [markdown]
 # **Fig 5.3, past the best epoch.** The report saw faces degrade when it trained beyond
@@ -216,17 +197,17 @@ plotting.show_images(faces, columns=8, title=f"epoch {BEST_EPOCH}, new noise", s
 
 
 # %%
-real_set = np.concatenate([b.numpy() for b, _ in zip(train_images, range(8))])
+real_set = notebook.first_images(train_images, 1024)
 value, why = metrics.inception_fid(faces, real_set, quick=QUICK)
 print(f"epoch {BEST_EPOCH}: Inception FID", f"{value:.1f}" if value is not None else why)
 
 # %% [markdown]
 # ## What this run shows, against the report
 #
-# The run card at the top says how this run was made. The report's model "was prone to mode collapse"
-# until Table 4.4.1's settings; with them it gives faces of good quality and variety at epochs
-# 190–200 (Fig 5.2, 5.4) and degrades when trained further (Fig 5.3).
-#
-# *The committed outputs are a quick-mode run on **stand-in data** (4 synthetic faces, 2 epochs):
-# they show that the notebook runs end to end with the report's full architecture, not the report's
-# results. Run it with the Pretty Face folder and without `GANLIB_QUICK` to reproduce them.*
+# The report's model "was prone to mode collapse" until Table 4.4.1's settings; with them it gives
+# faces of good quality and variety at epochs 190–200 (Fig 5.2, 5.4) and degrades when trained further
+# (Fig 5.3). What this run is, read from its own files (in quick mode and on stand-in data it only
+# shows that the notebook runs end to end with the report's full architecture):
+
+# %%
+notebook.summary(RUN_DIR, report_epochs=ganlib.get_preset(PRESET).epochs, stand_in=STAND_IN);
