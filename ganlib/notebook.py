@@ -191,3 +191,32 @@ def summary(run_dir, report_epochs: int, *, stand_in: bool = False) -> str:
     )
     print(text)
     return text
+
+
+def show_collapse(run_dir, alarm, *, quiet_pair=None):
+    """The collapse alarm's table, then the epochs that show the collapse, side by side.
+
+    Args:
+        run_dir: the run directory.
+        alarm: a `metrics.CollapseReport` (None when it could not be computed: only the
+            collage is drawn).
+        quiet_pair: the epochs to show when nothing is flagged, if the run has them all (else
+            the last two), e.g. the report's own pair, Stiff's CAT epochs 55 and 60.
+
+    Returns:
+        The epochs drawn: the last epoch before the first flagged one and that flagged epoch, or
+        `quiet_pair`.
+    """
+    epochs = Run(run_dir).completed_epochs()
+    if not epochs:
+        raise ValueError(f"{run_dir} has no completed epoch to show.")
+    flagged = sorted(alarm.flagged) if alarm is not None else []
+    if alarm is not None:
+        display(alarm)
+    if flagged:
+        pair = [max((e for e in epochs if e < flagged[0]), default=0), flagged[0]]
+    else:
+        ready = quiet_pair and set(quiet_pair) <= set(epochs)  # a run shorter than the report's
+        pair = list(quiet_pair) if ready else epochs[-2:]
+    plotting.epoch_collage(run_dir, pair, flagged=flagged)
+    return pair

@@ -39,16 +39,18 @@
 # ## Setup
 
 # %%
+import importlib.util
 import os
 import subprocess
 import sys
 
 REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
-if "google.colab" in sys.modules:  # Colab: clone ganlib (its results/ holds the trained runs)
-    if not os.path.isdir("/content/ganlib"):
-        subprocess.run(f"git clone -q --depth 1 {REPOSITORY} /content/ganlib && pip install -q -e "
-                       "/content/ganlib", shell=True, check=True)
+if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
+    # Colab: clone ganlib (its results/ holds the trained runs) and install it.
+    subprocess.run(f"git clone -q --depth 1 {REPOSITORY} /content/ganlib && {sys.executable} -m "
+                   "pip install -q -e /content/ganlib", shell=True, check=True)
     sys.path.insert(0, "/content/ganlib")  # this kernel started before the install
+if os.path.isdir("/content/ganlib/notebooks"):  # Colab: run from the clone, as Jupyter does
     os.chdir("/content/ganlib/notebooks")
 
 import ganlib

@@ -45,23 +45,17 @@ import sys
 
 REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
 if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
-    # Colab: clone the repository (its results/ holds the trained runs) and install it; Jupyter
-    # users run `make install` in their clone instead.
-    subprocess.run(["git", "clone", "-q", "--depth", "1", REPOSITORY, "/content/ganlib"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/ganlib"], check=True)
+    # Colab: clone ganlib (its results/ holds the trained runs) and install it.
+    subprocess.run(f"git clone -q --depth 1 {REPOSITORY} /content/ganlib && {sys.executable} -m "
+                   "pip install -q -e /content/ganlib", shell=True, check=True)
+    sys.path.insert(0, "/content/ganlib")  # this kernel started before the install
+if os.path.isdir("/content/ganlib/notebooks"):  # Colab: run from the clone, as Jupyter does
     os.chdir("/content/ganlib/notebooks")
 
-from IPython.display import Markdown, display
-
-# How this run was made (mode, data, epochs, device, wall time): filled in by the Train cell.
-run_card = display(Markdown("*Run card: written when the Train cell has run.*"), display_id=True)
-
-import dataclasses
-
-import numpy as np
-
 import ganlib
-from ganlib import data, experiments, metrics, models, plotting
+from ganlib import data, metrics, models, notebook, plotting
+
+card = notebook.RunCard()  # how this run was made: filled in by the Train cell
 
 # %% [markdown]
 # ## Hyperparameters
@@ -80,9 +74,8 @@ SEED = 0
 # %%
 PRESET = {"oxford_flowers102": "stiff_flowers"}.get(DATASET, f"stiff_{DATASET}")  # cat: stiff_cat
 QUICK = ganlib.quick_mode()  # quick: 64 images in batches of 32, 2 epochs
-preset = experiments.notebook_preset(PRESET, epochs=EPOCHS, seed=SEED)
-RUN_DIR = f"runs/{preset.name}_quick" if QUICK else RUN_DIR or f"../runs/{preset.name}"
-print(experiments.describe(preset, "dataset image_shape noise noise_dim batch_size epochs "
+preset = notebook.preset(PRESET, epochs=EPOCHS, seed=SEED)
+print(notebook.describe(preset, "dataset image_shape noise noise_dim batch_size epochs "
                            "learning_rate beta_1 leaky_relu_alpha train_images seed"))
 
 # %% [markdown]
@@ -97,11 +90,8 @@ DATA_FOLDER, STAND_IN = data.folder_or_stand_in(
     image_size=128, seed=SEED)
 train_images = ganlib.load(preset.dataset, folder=DATA_FOLDER, limit=preset.train_images,
                            batch_size=preset.batch_size, shuffle=True, seed=preset.seed)
-preset = dataclasses.replace(preset, dataset="stand_in_flowers") if STAND_IN else preset
-real_images = np.concatenate([batch.numpy() for batch, _ in zip(train_images, range(4))])[:64]
-print("images:", real_images.shape, f"in [{real_images.min():.2f}, {real_images.max():.2f}]")
-label = "STAND-IN DATA (synthetic flowers)" if STAND_IN else "real training images"
-plotting.show_images(real_images, title=label, size=5);
+real_images = notebook.show_real(train_images, f"{DATASET} training images", count=64,
+                                 stand_in=STAND_IN)
 
 # %% [markdown]
 # ## Models
@@ -133,9 +123,7 @@ print(models.layer_table(generator), models.layer_table(discriminator), sep="\n\
 # goes to Google Drive, so that a disconnect loses no finished epoch and the Train cell resumes it.
 
 # %%
-from ganlib import colab
-
-RUN_DIR = colab.notebook_setup(preset, RUN_DIR)
+RUN_DIR = notebook.run_dir(preset, RUN_DIR or f"../runs/{preset.name}")
 
 # %% [markdown]
 # ## Train
@@ -144,11 +132,7 @@ RUN_DIR = colab.notebook_setup(preset, RUN_DIR)
 # (section 3.3). Noise is uniform in [-1, 1].
 
 # %%
-result = ganlib.train(preset, RUN_DIR, dataset=train_images, overwrite=QUICK, resume=not QUICK,
-                      verbose=2)
-if result.gan is None:
-    print(f"Found a finished run of this preset in {RUN_DIR}; showing it instead of training again.")
-run_card.update(Markdown(ganlib.runs.run_card(RUN_DIR, quick=QUICK, stand_in=STAND_IN)))
+notebook.train(preset, RUN_DIR, card, dataset=train_images, stand_in=STAND_IN, verbose=2);
 
 # %% [markdown]
 # ## Pick the best epoch
@@ -175,13 +159,10 @@ print(plotting.history_table(RUN_DIR))
 
 # %%
 SAMPLES = 64 if QUICK else 500
-real_set = np.concatenate([b.numpy() for b, _ in zip(train_images, range(32))])[:SAMPLES]
+real_set = notebook.first_images(train_images, SAMPLES)
 # Diversity relative to the training images themselves, with CIFAR-10 features; class flags left out.
 alarm, flagged = metrics.diversity_alarm(RUN_DIR, real_set, domain="cifar10", samples=SAMPLES)
-if alarm is not None:
-    display(alarm)
-pair = [max([e for e in epochs if e < flagged[0]], default=0), flagged[0]] if flagged else epochs[-2:]
-plotting.epoch_collage(RUN_DIR, pair, flagged=flagged);
+notebook.show_collapse(RUN_DIR, alarm, quiet_pair=[55, 60] if DATASET == "cat" else None);
 
 # %% [markdown]
 # Choose the epoch from the collage (change `BEST_EPOCH`), restore it and check that it
@@ -191,9 +172,7 @@ plotting.epoch_collage(RUN_DIR, pair, flagged=flagged);
 BEST_EPOCH = max([e for e in epochs if e not in flagged], default=epochs[-1])
 
 # %%
-best_generator = ganlib.restore_epoch(RUN_DIR, BEST_EPOCH)
-same = ganlib.Run(RUN_DIR).reproduces_snapshot(best_generator, BEST_EPOCH)
-print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly: {same}")
+best_generator = notebook.restore(RUN_DIR, BEST_EPOCH)
 
 # %% [markdown]
 # ## Every epoch
@@ -214,7 +193,8 @@ plotting.show_epochs(RUN_DIR)
 
 # %%
 generated = ganlib.sample(best_generator, 32, noise=preset.noise, seed=2024)
-plotting.generated_beside_real(generated, real_images[:32], real_title=label);
+plotting.generated_beside_real(generated, real_images[:32], real_title=f"{DATASET} images"
+                               + (" (STAND-IN DATA)" if STAND_IN else ""));
 
 # %%
 plotting.latent_traversal(best_generator, rows=4, steps=8, noise=preset.noise, seed=SEED);
@@ -228,10 +208,11 @@ print(f"epoch {BEST_EPOCH}: Inception FID", f"{value:.1f}" if value is not None 
 # %% [markdown]
 # ## What this run shows, against the report
 #
-# The run card at the top says how this run was made. The report's flowers (40 epochs) are
-# "nowhere near" the real images but recognisably plant-like in cherry-picked samples, and its
-# traversal changes colour and shape smoothly; its CAT model collapses between epochs 55 and 60.
-#
-# *The committed outputs are a quick-mode run on **stand-in data** (64 synthetic flowers,
-# 2 epochs): they show that the notebook runs end to end, not the report's results. Run it with the
-# real folder and without `GANLIB_QUICK` to reproduce them.*
+# The report's flowers (40 epochs) are "nowhere near" the real images but recognisably plant-like in
+# cherry-picked samples, and its traversal changes colour and shape smoothly; its CAT model collapses
+# between epochs 55 and 60 (the alarm above, and the pair of epochs it shows). What this run is, read
+# from its own files (in quick mode and on stand-in data it only shows that the notebook runs end to
+# end, not the report's results):
+
+# %%
+notebook.summary(RUN_DIR, report_epochs=ganlib.get_preset(PRESET).epochs, stand_in=STAND_IN);
