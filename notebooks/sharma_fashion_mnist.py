@@ -41,19 +41,17 @@ import sys
 
 REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
 if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
-    # Colab: clone the repository (its results/ holds the trained runs) and install it; Jupyter
-    # users run `make install` in their clone instead.
-    subprocess.run(["git", "clone", "-q", "--depth", "1", REPOSITORY, "/content/ganlib"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/ganlib"], check=True)
+    # Colab: clone ganlib (its results/ holds the trained runs) and install it.
+    subprocess.run(f"git clone -q --depth 1 {REPOSITORY} /content/ganlib && {sys.executable} -m "
+                   "pip install -q -e /content/ganlib", shell=True, check=True)
+    sys.path.insert(0, "/content/ganlib")  # this kernel started before the install
+if os.path.isdir("/content/ganlib/notebooks"):  # Colab: run from the clone, as Jupyter does
     os.chdir("/content/ganlib/notebooks")
 
-from IPython.display import Markdown, display
-
-# The run card (mode, images, epochs, device, wall time) is filled in by the Train cell.
-run_card = display(Markdown("*Run card: written when the Train cell has run.*"), display_id=True)
-
 import ganlib
-from ganlib import plotting
+from ganlib import metrics, models, notebook, plotting
+
+card = notebook.RunCard()  # how this run was made: filled in by the Train cell
 
 # %% [markdown]
 # ## Hyperparameters
@@ -69,19 +67,10 @@ RUN_DIR = "../runs/sharma_fashion_mnist"
 SEED = 0
 
 # %%
-import dataclasses
-
 QUICK = ganlib.quick_mode()
-preset = dataclasses.replace(
-    ganlib.get_preset(PRESET), epochs=EPOCHS, train_images=TRAIN_IMAGES, seed=SEED
-)
-if QUICK:
-    preset = ganlib.quick_preset(preset)
-    RUN_DIR = "../runs/sharma_fashion_mnist_quick"
-print(f"mode: {'QUICK (smoke run, not a result)' if QUICK else 'full'}")
-for field in ("dataset", "batch_size", "epochs", "learning_rate", "beta_1", "dropout",
-              "leaky_relu_alpha", "noise_dim", "real_label", "train_images", "seed"):
-    print(f"{field:>17}: {getattr(preset, field)}")
+preset = notebook.preset(PRESET, epochs=EPOCHS, train_images=TRAIN_IMAGES, seed=SEED)
+print(notebook.describe(preset, "dataset batch_size epochs learning_rate beta_1 dropout "
+                        "leaky_relu_alpha noise_dim real_label train_images seed"))
 
 # %% [markdown]
 # ## Data
@@ -91,10 +80,8 @@ for field in ("dataset", "batch_size", "epochs", "learning_rate", "beta_1", "dro
 # and otherwise downloads the set through Keras.
 
 # %%
-real_batch = next(iter(ganlib.load(preset.dataset, "train", batch_size=64)))
-print("images:", real_batch.shape, real_batch.dtype,
-      f"range [{float(real_batch.numpy().min()):g}, {float(real_batch.numpy().max()):g}]")
-plotting.show_images(real_batch, title="real Fashion-MNIST images", size=5);
+real_batch = notebook.show_real(ganlib.load(preset.dataset, "train", batch_size=64),
+                               "real Fashion-MNIST images", count=64)
 
 # %% [markdown]
 # ## Models
@@ -109,13 +96,8 @@ plotting.show_images(real_batch, title="real Fashion-MNIST images", size=5);
 # which is the same function computed without overflow. This cell's output is checked by CI.
 
 # %%
-# NBVAL_CHECK_OUTPUT
-from ganlib.models import layer_table
-
 generator, discriminator = ganlib.build_models(preset)
-print(layer_table(generator))
-print()
-print(layer_table(discriminator))
+print(models.layer_table(generator), models.layer_table(discriminator), sep="\n\n")
 
 # %% [markdown]
 # ## Runtime
@@ -124,11 +106,7 @@ print(layer_table(discriminator))
 # goes to Google Drive, so that a disconnect loses no finished epoch and the Train cell resumes it.
 
 # %%
-from ganlib import colab
-
-# A finished run committed under results/ (with its weights) is shown instead of training again.
-RUN_DIR = ganlib.runs.first_finished(preset, f"../results/{preset.name}", RUN_DIR)
-RUN_DIR = colab.notebook_setup(preset, RUN_DIR)
+RUN_DIR = notebook.run_dir(preset, RUN_DIR)
 
 # %% [markdown]
 # ## Train
@@ -140,11 +118,7 @@ RUN_DIR = colab.notebook_setup(preset, RUN_DIR)
 # (`checkpoints/generator_epoch_NNN.weights.h5`) and a row of `history.csv`.
 
 # %%
-result = ganlib.train(preset, RUN_DIR, overwrite=QUICK, resume=not QUICK)
-if result.gan is None:
-    print(f"Found a finished run of this preset in {RUN_DIR}; showing it instead of training again.")
-    print(f"It took {result.wall_time / 60:.1f} min for {len(ganlib.Run(RUN_DIR).completed_epochs())} epochs.")
-run_card.update(Markdown(ganlib.runs.run_card(RUN_DIR)))
+notebook.train(preset, RUN_DIR, card, verbose=2);
 
 # %% [markdown]
 # ## Pick the best epoch
@@ -158,12 +132,8 @@ run_card.update(Markdown(ganlib.runs.run_card(RUN_DIR)))
 # compare like with like.
 
 # %%
-from ganlib import metrics
-
 SAMPLES = 200 if QUICK else 2000  # generated images per epoch
-# domain FID and the collapse signals, from one draw of images per saved epoch
-values = metrics.evaluate_epochs(RUN_DIR, metrics.DEFAULT_METRICS, samples=SAMPLES)
-fid_by_epoch = values["domain_fid"]
+metrics.evaluate_epochs(RUN_DIR, metrics.DEFAULT_METRICS, samples=SAMPLES)
 best = metrics.suggest_best_epoch(RUN_DIR, "domain_fid")
 print("suggested:", best)
 
@@ -176,27 +146,16 @@ plotting.loss_curves(RUN_DIR)
 plotting.metric_curve(RUN_DIR, "domain_fid");
 
 # %%
-history = ganlib.read_history(RUN_DIR)
-print("epoch   d_loss   g_loss   D(real)  D(fake)  seconds  domain FID")
-columns = ("epoch", "d_loss", "g_loss", "d_real", "d_fake", "epoch_seconds")
-for row in zip(*(history[k] for k in columns)):
-    print("{:>5d}  {:7.4f}  {:7.4f}  {:7.3f}  {:7.3f}  {:7.0f}".format(*row),
-          f"   {fid_by_epoch.get(row[0], float('nan')):8.2f}")
+print(plotting.history_table(RUN_DIR))
 
 # %% [markdown]
 # Choose an epoch (the suggestion, or another one you prefer in the collage: change `BEST_EPOCH`),
-# restore its generator, and check that it reproduces that epoch's snapshot exactly from the stored
-# latent grid.
+# restore its generator, and check that it reproduces that epoch's snapshot from the stored latent
+# grid.
 
 # %%
-BEST_EPOCH = best.epoch
-
-
-
-best_generator = ganlib.restore_epoch(RUN_DIR, BEST_EPOCH)
-run = ganlib.Run(RUN_DIR)
-same = run.reproduces_snapshot(best_generator, BEST_EPOCH)
-print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly: {same}")
+BEST_EPOCH = best.epoch  # or the epoch you prefer in the collage
+best_generator = notebook.restore(RUN_DIR, BEST_EPOCH)
 
 # %% [markdown]
 # ## Every epoch
@@ -218,7 +177,7 @@ plotting.show_epochs(RUN_DIR)
 
 # %%
 alarm = metrics.collapse_alarm(RUN_DIR, samples=SAMPLES)
-print("flagged epochs:", alarm.flagged or "none")
+print("flagged epochs:", sorted(alarm.flagged) or "none")
 alarm
 
 # %% [markdown]
@@ -231,21 +190,17 @@ plotting.show_images(new_images, title=f"epoch {BEST_EPOCH}, new noise", size=5)
 # %% [markdown]
 # ## What this run shows, against the report
 #
-# The report trains 20 epochs (30 minutes on a Colab GPU) and shows recognisable, diverse garments from
-# early epochs on, with quality oscillating in later epochs rather than improving steadily. This
-# notebook's committed outputs come from **2 epochs on all 60,000 training images** on a 2-core CPU (run
-# card at the top; the run was planned for 3 and stopped after epoch 2 to fit the session). Its wall time,
-# 118 min, is inflated: other jobs shared the two cores (epoch 1 took 4,561 s, epoch 2 2,529 s; alone, a
-# step takes 0.68 s, about 21 min an epoch).
-#
-# - After one epoch the fixed grid already shows every kind of garment (shirts, trousers, dresses,
-#   sneakers, boots, bags), as the report's early epochs do; epoch 2 is sharper (domain FID 120.9 → 72.3
-#   on 2,000 samples against the 10,000 test images).
-# - No sign of mode collapse: no class under 1 % of the samples (class entropy 0.986 and 0.996 of the
-#   maximum), sample diversity 0.71 and 0.78 of real images', and the discriminator's mean outputs
-#   (D(x) ≈ 0.51–0.53, D(G(z)) ≈ 0.38–0.39) stay far from 0 and 1 — the balanced regime the report's
-#   tricks (label smoothing 0.9, dropout, batch norm) aim for.
-# - 2 epochs is far short of the report's 20: the later epochs, where the report sees quality
-#   oscillate, are not reproduced here; `python -m ganlib train sharma_fashion_mnist --run-dir
-#   runs/sharma_fashion_mnist --epochs 20 --resume` cannot continue this particular run (it predates
-#   resumable state), but a new run started with the same command can be resumed after any interruption.
+# The report trains 20 epochs (30 minutes on a Colab GPU) and shows recognisable, diverse garments
+# from early epochs on, with quality oscillating in later epochs rather than improving steadily. The
+# cell below reads this run's own figures against that: how far it trained, how the domain FID moved
+# from epoch to epoch, and what the collapse alarm found.
+
+# %%
+notebook.summary(RUN_DIR, report_epochs=ganlib.get_preset(PRESET).epochs)
+fid = metrics.metric_series(RUN_DIR, "domain_fid")
+rises = sum(later > earlier for earlier, later in zip(fid.values, fid.values[1:]))
+print(f"- domain FID {fid.values[0]:.1f} at epoch {fid.epochs[0]}, {fid.values[-1]:.1f} at epoch "
+      f"{fid.epochs[-1]}, lowest {min(fid.values):.1f} at epoch {best.epoch}; it rose in {rises} of "
+      f"{len(fid.values) - 1} steps from one epoch to the next (the report: quality oscillates).")
+print(f"- collapse alarm: {'epochs ' + str(sorted(alarm.flagged)) if alarm.flagged else 'no epoch'}"
+      " flagged (the report's settings aim at a balanced D: D(x) and D(G(z)) far from 0 and 1).")
