@@ -43,29 +43,24 @@ import sys
 
 REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
 if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
-    # Colab: clone the repository (its results/ holds the trained runs) and install it; Jupyter
-    # users run `make install` in their clone instead.
-    subprocess.run(["git", "clone", "-q", "--depth", "1", REPOSITORY, "/content/ganlib"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/ganlib"], check=True)
+    # Colab: clone ganlib (its results/ holds the trained runs) and install it.
+    subprocess.run(f"git clone -q --depth 1 {REPOSITORY} /content/ganlib && {sys.executable} -m "
+                   "pip install -q -e /content/ganlib", shell=True, check=True)
+    sys.path.insert(0, "/content/ganlib")  # this kernel started before the install
+if os.path.isdir("/content/ganlib/notebooks"):  # Colab: run from the clone, as Jupyter does
     os.chdir("/content/ganlib/notebooks")
 
-from IPython.display import Markdown, display
-
-# How this run was made (mode, data, epochs, device, wall time): filled in by the Train cell.
-run_card = display(Markdown("*Run card: written when the Train cell has run.*"), display_id=True)
-
-import dataclasses
-
 import ganlib
-from ganlib import metrics, plotting
-from ganlib.models import layer_table
+from ganlib import metrics, models, notebook, plotting
+
+card = notebook.RunCard()  # how this run was made: filled in by the Train cell
 
 # %% [markdown]
 # ## Hyperparameters
 #
 # The preset `stiff_mnist` (25 epochs, section 4.1). `GANLIB_QUICK=1` (CI) shrinks the images and
 # epochs, never the architecture. Full runs write to `../runs/` (where the shell command above
-# writes); quick runs to `runs/` beside this notebook.
+# writes); quick runs to `../runs/stiff_mnist_quick`.
 
 # %% tags=["parameters"]
 PRESET = "stiff_mnist"
@@ -76,32 +71,9 @@ SEED = 0
 
 # %%
 QUICK = ganlib.quick_mode()
-preset = dataclasses.replace(
-    ganlib.get_preset(PRESET), epochs=EPOCHS, train_images=TRAIN_IMAGES, seed=SEED
-)
-if QUICK:
-    preset = ganlib.quick_preset(preset)
-    RUN_DIR = "runs/stiff_mnist_quick"
-print(f"mode: {'QUICK MODE (smoke run, not a result)' if QUICK else 'full'}")
-for field in ("dataset", "image_shape", "noise", "noise_dim", "batch_size", "epochs",
-              "learning_rate", "beta_1", "leaky_relu_alpha", "train_images", "seed"):
-    print(f"{field:>16}: {getattr(preset, field)}")
-
-
-def card(run_dirs, stand_in=False):
-    """The run card(s) for the first output, with the mode and data in plain words."""
-    lines = []
-    if QUICK:
-        lines.append("**QUICK MODE** — a smoke run (few images, 1–2 epochs), not a result.")
-    if stand_in:
-        lines.append(
-            "**STAND-IN DATA** — synthetic pictures written by `ganlib.data.write_stand_in_folder`, "
-            "not the report's dataset (it was not found here)."
-        )
-    if not QUICK and not stand_in:
-        lines.append("**Full run** on the real dataset.")
-    return "\n\n".join(lines + [ganlib.runs.run_card(d) for d in run_dirs])
-
+preset = notebook.preset(PRESET, epochs=EPOCHS, train_images=TRAIN_IMAGES, seed=SEED)
+print(notebook.describe(preset, "dataset image_shape noise noise_dim batch_size epochs "
+                        "learning_rate beta_1 leaky_relu_alpha train_images seed"))
 
 # %% [markdown]
 # ## Data
@@ -111,9 +83,8 @@ def card(run_dirs, stand_in=False):
 # through Keras.
 
 # %%
-real_images = next(iter(ganlib.load(preset.dataset, "test", batch_size=64))).numpy()
-print("images:", real_images.shape, f"in [{real_images.min():g}, {real_images.max():g}]")
-plotting.show_images(real_images, title="real MNIST digits (test split)", size=5);
+real_images = notebook.show_real(ganlib.load(preset.dataset, "test", batch_size=64),
+                                "real MNIST digits (test split)", count=64)
 
 # %% [markdown]
 # ## Models
@@ -134,24 +105,18 @@ plotting.show_images(real_images, title="real MNIST digits (test split)", size=5
 # This cell's output is checked by CI.
 
 # %%
-# NBVAL_CHECK_OUTPUT
 generator, discriminator = ganlib.build_models(preset)
-print(layer_table(generator))
-print()
-print(layer_table(discriminator))
+print(models.layer_table(generator), models.layer_table(discriminator), sep="\n\n")
 
 # %% [markdown]
 # ## Runtime
 #
-# GPU or not, and what an epoch of this preset costs on it (from a few timed steps). In Colab the run
-# goes to Google Drive, so that a disconnect loses no finished epoch and the Train cell resumes it.
+# GPU or not, and what an epoch of this preset costs on it (from a few timed steps). A finished run
+# shipped under `results/` is shown rather than trained again; in Colab the run goes to Google
+# Drive, so that a disconnect loses no finished epoch and the Train cell resumes it.
 
 # %%
-from ganlib import colab
-
-# A finished run committed under results/ (with its weights) is shown instead of training again.
-RUN_DIR = ganlib.runs.first_finished(preset, f"../results/{preset.name}", RUN_DIR)
-RUN_DIR = colab.notebook_setup(preset, RUN_DIR)
+RUN_DIR = notebook.run_dir(preset, RUN_DIR)
 
 # %% [markdown]
 # ## Train
@@ -162,10 +127,7 @@ RUN_DIR = colab.notebook_setup(preset, RUN_DIR)
 # `history.csv` to `RUN_DIR`.
 
 # %%
-result = ganlib.train(preset, RUN_DIR, overwrite=QUICK, resume=not QUICK, verbose=2)
-if result.gan is None:
-    print(f"Found a finished run of this preset in {RUN_DIR}; showing it instead of training again.")
-run_card.update(Markdown(card([RUN_DIR])))
+notebook.train(preset, RUN_DIR, card, verbose=2);
 
 # %% [markdown]
 # ## Pick the best epoch
@@ -181,11 +143,7 @@ plotting.epoch_collage(RUN_DIR, plotting.spread([0, *epochs], 5));
 plotting.loss_curves(RUN_DIR);
 
 # %%
-history = ganlib.read_history(RUN_DIR)
-print("epoch   d_loss   g_loss   D(real)  D(fake)  seconds")
-keys = ("epoch", "d_loss", "g_loss", "d_real", "d_fake", "epoch_seconds")
-for row in zip(*(history[k] for k in keys)):
-    print("{:>5d}  {:7.4f}  {:7.4f}  {:7.3f}  {:7.3f}  {:7.0f}".format(*row))
+print(plotting.history_table(RUN_DIR))
 
 # %% [markdown]
 # The report picks nothing by metric; ganlib's offline MNIST classifier gives a per-epoch
@@ -198,49 +156,23 @@ for row in zip(*(history[k] for k in keys)):
 
 # %%
 SAMPLES = 200 if QUICK else 1000
-EVALUATED = metrics.get_domain("mnist").weights_path.is_file()
-if EVALUATED:
-    metrics.evaluate_epochs(RUN_DIR, "domain_fid", samples=SAMPLES, verbose=False)
-    alarm = metrics.collapse_alarm(RUN_DIR, samples=SAMPLES)
-    display(alarm)
-    try:
-        suggested = metrics.suggest_best_epoch(RUN_DIR, "domain_fid", exclude=alarm.flagged)
-    except ValueError:  # every epoch is flagged
-        suggested = metrics.suggest_best_epoch(RUN_DIR, "domain_fid")
-        print("The alarm flags every epoch; this suggestion ignores it.")
-    print(suggested)
-    fid = metrics.metric_series(RUN_DIR, "domain_fid")
-    print("domain FID per epoch:", {e: round(v, 2) for e, v in zip(fid.epochs, fid.values)})
-else:
-    suggested = None
-    print("EVALUATION PENDING: the MNIST domain classifier's weights are not in this ganlib "
-          "(ganlib/metrics/weights/mnist.weights.h5); pick the epoch from the collage.")
+metrics.evaluate_epochs(RUN_DIR, "domain_fid", samples=SAMPLES, verbose=False)
+alarm = metrics.collapse_alarm(RUN_DIR, samples=SAMPLES)
+suggested = metrics.suggest_best_epoch(RUN_DIR, "domain_fid", exclude=alarm.flagged, fallback=True)
+print(suggested)
 
 # %%
-flagged = sorted(alarm.flagged) if EVALUATED else []
-if flagged:
-    first = flagged[0]
-    before = max([e for e in epochs if e < first], default=0)
-    print(f"The alarm flags epoch {first}; epoch {before} before it, side by side:")
-    plotting.epoch_collage(RUN_DIR, [before, first], flagged=flagged);
-elif EVALUATED:
-    print("No epoch is flagged: this run shows no collapse like the report's Fig 11-12.")
-else:
-    print("COLLAPSE ALARM PENDING (no MNIST classifier weights): compare epochs by eye.")
+notebook.show_collapse(RUN_DIR, alarm);
 
 # %% [markdown]
 # Choose an epoch (the suggestion, or your own from the collage), restore its generator, and check
 # that it reproduces that epoch's snapshot exactly from the stored latent grid.
 
 # %%
-BEST_EPOCH = suggested.epoch if suggested is not None else epochs[-1]
+BEST_EPOCH = suggested.epoch  # or the epoch you prefer in the collage
 
 # %%
-
-best_generator = ganlib.restore_epoch(RUN_DIR, BEST_EPOCH)
-run = ganlib.Run(RUN_DIR)
-same = run.reproduces_snapshot(best_generator, BEST_EPOCH)
-print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly: {same}")
+best_generator = notebook.restore(RUN_DIR, BEST_EPOCH)
 
 # %% [markdown]
 # ## Every epoch
@@ -267,23 +199,21 @@ plotting.generated_beside_real(generated, real_images);
 plotting.latent_traversal(best_generator, rows=6, steps=8, noise=preset.noise, seed=SEED);
 
 # %%
-if EVALUATED:
-    from ganlib.metrics import evaluate_generator
-
-    scores = evaluate_generator(best_generator, ["domain_fid", "class_entropy"], domain="mnist",
-                                samples=SAMPLES, noise=preset.noise, seed=7)
-    for name, score in scores.items():
-        print(f"epoch {BEST_EPOCH}, new noise, {SAMPLES} samples: {name} = {score.value:.3f}")
-else:
-    print("EVALUATION PENDING: no MNIST domain classifier weights in this ganlib.")
+scores = metrics.evaluate_generator(best_generator, ["domain_fid", "class_entropy"],
+                                   domain="mnist", samples=SAMPLES, noise=preset.noise, seed=7)
+for name, score in scores.items():
+    print(f"epoch {BEST_EPOCH}, new noise, {SAMPLES} samples: {name} = {score.value:.3f}")
 
 # %% [markdown]
 # ## What this run shows, against the report
 #
-# The run card at the top says how this run was made. The report trains 25 epochs and finds the
-# digits "very diverse capturing all of the classes" (Fig 5), some of them between two digits, and
-# smooth changes along one noise element (Fig 6); it shows no collapse on MNIST (its collapse is on
-# CAT, epochs 55 → 60).
-#
-# *Quick mode (CI) trains 256 images for 2 epochs: its pictures are blobs, its metrics say nothing
-# about the report. The committed outputs state their mode in the first cell.*
+# The report trains 25 epochs and finds the digits "very diverse capturing all of the classes"
+# (Fig 5), some of them between two digits, and smooth changes along one noise element (Fig 6); it
+# shows no collapse on MNIST (its collapse is on CAT, epochs 55 → 60). This run's own figures:
+
+# %%
+notebook.summary(RUN_DIR, report_epochs=ganlib.get_preset(PRESET).epochs)
+print(f"- all classes: class entropy {scores['class_entropy'].value:.3f} of its maximum at epoch "
+      f"{BEST_EPOCH} (1.0: the ten digits equally often), domain FID {scores['domain_fid'].value:.1f}")
+print(f"- collapse alarm: {'epochs ' + str(sorted(alarm.flagged)) if alarm.flagged else 'no epoch'}"
+      " flagged (the report: no collapse on MNIST)")

@@ -191,3 +191,78 @@ def test_comparison_table_and_diversity_alarm(one_epoch_run):
 )
 def test_spread_picks_the_epochs_the_reports_show(epochs, expected):
     assert plotting.spread(epochs, 5) == expected
+
+
+def test_notebook_run_dir_is_quick_shipped_or_the_default(one_epoch_run, monkeypatch, tmp_path):
+    from ganlib import notebook
+
+    preset = ganlib.Run(one_epoch_run).preset()
+    monkeypatch.setattr(notebook.colab, "notebook_setup", lambda p, d, drive=True: d)
+    monkeypatch.setenv("GANLIB_QUICK", "1")
+    assert notebook.run_dir(preset, tmp_path / "mine") == f"{tmp_path / 'mine'}_quick"
+    monkeypatch.setenv("GANLIB_QUICK", "0")
+    assert notebook.run_dir(preset, tmp_path / "mine", shipped=one_epoch_run) == str(one_epoch_run)
+    longer = dataclasses.replace(preset, epochs=2)  # the shipped run is not finished for it
+    assert notebook.run_dir(longer, tmp_path / "mine", shipped=one_epoch_run) == str(
+        tmp_path / "mine"
+    )
+    with pytest.raises(ValueError, match="''"):
+        notebook.run_dir(preset, "")
+
+
+def test_notebook_train_shows_a_finished_run_and_fills_the_card(one_epoch_run, monkeypatch, capsys):
+    from ganlib import notebook
+
+    monkeypatch.setenv("GANLIB_QUICK", "0")
+    card = notebook.RunCard()  # outside IPython display() returns no handle: update still works
+    result = notebook.train(ganlib.Run(one_epoch_run).preset(), one_epoch_run, card, verbose=0)
+    assert result.gan is None and "Found a finished run" in capsys.readouterr().out
+    assert card.update(one_epoch_run).startswith("**Full run**")
+    generator = notebook.restore(one_epoch_run, 1)
+    assert generator.output_shape[1:] == (28, 28, 1)
+    assert "regenerates its snapshot exactly: True" in capsys.readouterr().out
+
+
+def test_notebook_summary_reads_the_run(one_epoch_run, monkeypatch):
+    from ganlib import notebook
+
+    monkeypatch.setenv("GANLIB_QUICK", "1")
+    text = notebook.summary(one_epoch_run, report_epochs=20, stand_in=True)
+    history = ganlib.read_history(one_epoch_run)
+    assert text.startswith("This run (QUICK MODE, not a result; STAND-IN DATA")
+    assert "1 of the report's 20 epochs" in text
+    assert f"d_loss {history['d_loss'][-1]:.3f}" in text
+
+
+def test_notebook_first_images_with_and_without_labels():
+    from ganlib import notebook
+
+    labelled = data.load("fashion_mnist_sample", with_labels=True, batch_size=5)
+    images, labels = notebook.first_images(labelled, 12)
+    assert images.shape == (12, 28, 28, 1) and labels.shape == (12,)
+    plain = data.load("fashion_mnist_sample", batch_size=5)
+    assert notebook.first_images(plain, 3).shape == (3, 28, 28, 1)
+    shown = notebook.show_real(plain, "sample", count=4, stand_in=True)
+    assert shown.shape == (4, 28, 28, 1)
+    with pytest.raises(ValueError, match="0"):
+        notebook.first_images(plain, 0)
+
+
+def test_notebook_show_collapse_draws_the_flagged_pair_or_the_quiet_one(one_epoch_run):
+    from ganlib import notebook
+
+    class Alarm:  # what show_collapse reads of a CollapseReport
+        def __init__(self, flagged):
+            self.flagged = flagged
+
+    assert notebook.show_collapse(one_epoch_run, Alarm({1: ["diversity"]})) == [0, 1]
+    assert notebook.show_collapse(one_epoch_run, None, quiet_pair=[55, 60]) == [1]
+    assert notebook.show_collapse(one_epoch_run, Alarm({}), quiet_pair=[1]) == [1]
+
+
+def test_suggest_best_epoch_falls_back_when_every_epoch_is_excluded(one_epoch_run):
+    metrics.evaluate_epochs(one_epoch_run, "class_entropy", samples=16, verbose=False)
+    with pytest.raises(ValueError, match="excluding"):
+        metrics.suggest_best_epoch(one_epoch_run, "class_entropy", exclude=[1])
+    best = metrics.suggest_best_epoch(one_epoch_run, "class_entropy", exclude=[1], fallback=True)
+    assert best.epoch == 1 and "ignores the flags" in str(best)

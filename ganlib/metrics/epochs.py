@@ -274,15 +274,18 @@ class BestEpoch:
     better: str
     samples: int
     extractor: str
+    note: str = ""
 
     def __str__(self):
         return (
             f"epoch {self.epoch}: {self.metric} = {self.value:.4g} ({self.better} is better; "
-            f"{self.samples} samples, {self.extractor})"
+            f"{self.samples} samples, {self.extractor})" + (f"; {self.note}" if self.note else "")
         )
 
 
-def suggest_best_epoch(run_dir, metric: str = "domain_fid", *, exclude=()) -> BestEpoch:
+def suggest_best_epoch(
+    run_dir, metric: str = "domain_fid", *, exclude=(), fallback: bool = False
+) -> BestEpoch:
     """The epoch with the best logged value of a metric.
 
     Only values computed alike (the same samples, extractor and seed as the most recent record)
@@ -293,6 +296,8 @@ def suggest_best_epoch(run_dir, metric: str = "domain_fid", *, exclude=()) -> Be
             (from `evaluate_epochs` or `EpochMetrics`).
         metric: a registered metric name.
         exclude: epochs not to suggest.
+        fallback: when `exclude` leaves no epoch (the alarm flags them all), suggest among all
+            epochs instead of raising, and say so in the result's `note`.
 
     Returns:
         A `BestEpoch` (epoch, value, metric, better, samples, extractor).
@@ -302,8 +307,11 @@ def suggest_best_epoch(run_dir, metric: str = "domain_fid", *, exclude=()) -> Be
         >>> generator = ganlib.restore_epoch(run_dir, best.epoch)
     """
     series = metric_series(run_dir, metric)
+    note = ""
+    if fallback and not set(series.epochs) - set(exclude):
+        exclude, note = (), f"every epoch is excluded ({sorted(exclude)}): this ignores the flags"
     epoch, value = series.best(exclude=list(exclude))
-    return BestEpoch(epoch, value, metric, series.better, series.samples, series.extractor)
+    return BestEpoch(epoch, value, metric, series.better, series.samples, series.extractor, note)
 
 
 @dataclass(frozen=True)
@@ -336,7 +344,11 @@ class CollapseSignals:
 def _sample_reasons(missing, diversity, domain, diversity_floor) -> list[str]:
     reasons = []
     if missing:
-        names = ", ".join(f"{c} {domain.class_names[c]}" for c in missing)
+        # MNIST's class names are its labels: "3", not "3 3".
+        names = ", ".join(
+            str(c) if str(domain.class_names[c]) == str(c) else f"{c} {domain.class_names[c]}"
+            for c in missing
+        )
         reasons.append(f"lost {len(missing)} classes ({names}): each under 1 % of the samples")
     if diversity < diversity_floor:
         reasons.append(f"diversity {diversity:.2f} of real data's (below {diversity_floor})")
