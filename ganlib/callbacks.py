@@ -43,7 +43,16 @@ def good_epoch(model, logs) -> bool:
     """
     if not finite_logs(logs):
         return False
-    return all_finite(model.generator) and all_finite(model.discriminator)
+    # Several callbacks ask at each epoch's end; reading every weight once per epoch is enough.
+    # Keras hands them all the same logs dict, and the step count tells epochs apart.
+    optimizer = getattr(model, "g_optimizer", None)
+    key = (id(logs), int(optimizer.iterations) if optimizer is not None else None)
+    cached = getattr(model, "_ganlib_good_epoch", None)
+    if cached is not None and cached[0] == key and key[1] is not None:
+        return cached[1]
+    verdict = all_finite(model.generator) and all_finite(model.discriminator)
+    model._ganlib_good_epoch = (key, verdict)
+    return verdict
 
 
 class RunSession(keras.callbacks.Callback):

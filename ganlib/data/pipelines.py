@@ -145,6 +145,14 @@ def load(
     """
     check_positive_int(limit, "limit", allow_none=True)
     if name in MANUAL_DATASETS or folder is not None:
+        options = dict(
+            with_labels=with_labels,
+            limit=limit,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            augment=augment,
+        )
         manual = MANUAL_DATASETS.get(name)
         if image_size is None and manual is None:
             raise ValueError(
@@ -156,29 +164,14 @@ def load(
         except FileNotFoundError:
             if folder is not None or manual is None or manual.tfds_name is None:
                 raise
-            return load_tfds_pictures(
-                name,
-                split,
-                image_size or manual.image_size,
-                with_labels=with_labels,
-                limit=limit,
-                batch_size=batch_size,
-                shuffle=shuffle,
-                seed=seed,
-                augment=augment,
-            )
+            return load_tfds_pictures(name, split, image_size or manual.image_size, **options)
         return load_folder(
             directory,
             image_size or manual.image_size,
-            with_labels=with_labels,
             center_crop=manual.center_crop if manual else True,
             resize=manual.resize if manual else "bilinear",
             channels=manual.channels if manual else 3,
-            batch_size=batch_size,
-            shuffle=shuffle,
-            seed=seed,
-            limit=limit,
-            augment=augment,
+            **options,
         )
     images, labels = load_arrays(name, split)
     if limit is not None:
