@@ -43,6 +43,14 @@ ARCHITECTURES = {
             image_shape=p.image_shape, leaky_relu_alpha=p.leaky_relu_alpha
         ),
     ),
+    "vemuri_unet_attention": (
+        lambda p: unet.vemuri_unet_attention_generator(
+            image_shape=p.image_shape, noise_dim=p.noise_dim, leaky_relu_alpha=p.leaky_relu_alpha
+        ),
+        lambda p: unet.vemuri_discriminator(
+            image_shape=p.image_shape, leaky_relu_alpha=p.leaky_relu_alpha
+        ),
+    ),
 }
 
 # Conditional architectures: each network takes [noise or images, labels] (see models/conditional.py).

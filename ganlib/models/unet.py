@@ -2,7 +2,8 @@
 
 The report ("Results and Discussion", models 1–3) compares a basic GAN, a U-Net generator and a U-Net
 generator whose discriminator trains on CutMix images. All three share the basic discriminator, so
-the comparison changes one thing at a time.
+the comparison changes one thing at a time. Its "Output Images" end with a fourth model, a U-Net
+with self-attention at 64×64 (`vemuri_unet_attention_generator`), shown by its images alone.
 
 Reading: the report gives filter counts and activations but no kernel sizes or sampling layers. The
 builders use 4×4 strided (transposed) convolutions in the basic GAN, and 3×3 convolutions with 2×2
@@ -15,6 +16,8 @@ import math
 
 import keras
 from keras import layers
+
+from ganlib.models.attention import SelfAttention
 
 
 def _leaky(x, alpha, name):
@@ -129,6 +132,51 @@ def vemuri_unet_generator(
     Returns:
         A `keras.Model` mapping (batch, h·w·c) noise to images of `image_shape` in [-1, 1].
     """
+    return _unet(image_shape, noise_dim, leaky_relu_alpha, head_filters, None, name)
+
+
+def vemuri_unet_attention_generator(
+    image_shape: tuple[int, int, int] = (64, 64, 3),
+    noise_dim: int | None = None,
+    leaky_relu_alpha: float = 0.2,
+    head_filters: int = 128,
+    attention_reduction: int = 8,
+    name: str = "vemuri_unet_attention_generator",
+):
+    """The report's U-Net generator with self-attention, at 64×64 ("Output Images", last figure).
+
+    The report's whole description is a figure caption, "Using UNet architecture with self
+    attention(output 64*64)": it gives the output size and nothing else. So this is the report's
+    U-Net (`vemuri_unet_generator`: same input, encoder, decoder, skips, head and tanh) with one
+    SAGAN self-attention block (`attention.SelfAttention`: 1×1 query/key/value to C/8 channels,
+    softmax over positions, y = γ·o + x with γ starting at 0) after the middle convolution.
+
+    Reading: where the attention sits is not stated. It sits at the bottom of the U, after the
+    middle convolution's LeakyReLU (16×16×64 for a 64×64 output), where the report's aim, "global
+    coherence ... with lesser computations", points: there the attention map is smallest (256×256
+    per image), and it links every part of the face to every other before the decoder. DDPM's U-Net
+    attends at 16×16 too; SAGAN (its Table 1) found larger maps (32×32, 64×64) somewhat better in
+    its 128×128 generator, at 16 times this cost or more. Attention only in the generator: the report names
+    a "UNet architecture" (its generator), so the discriminator stays the shared basic one; the
+    training is model 2's (see the preset `vemuri_unet_attention`).
+
+    Args:
+        image_shape: (height, width, channels), height and width divisible by 4.
+        noise_dim: the preset's noise length, checked to be h·w·c; None to skip the check.
+        leaky_relu_alpha: negative slope of every LeakyReLU.
+        head_filters: filters of the two convolutions after the decoder (the report's 128).
+        attention_reduction: SAGAN's k: query, key and value have 64 / k channels.
+        name: the model's name.
+
+    Returns:
+        A `keras.Model` mapping (batch, h·w·c) noise to images of `image_shape` in [-1, 1]; its
+        layer "middle_attention" is the self-attention block.
+    """
+    return _unet(image_shape, noise_dim, leaky_relu_alpha, head_filters, attention_reduction, name)
+
+
+def _unet(image_shape, noise_dim, leaky_relu_alpha, head_filters, attention_reduction, name):
+    """The U-Net of both builders; `attention_reduction` None leaves the attention block out."""
     _check_side(image_shape, 4)
     if noise_dim is not None and noise_dim != math.prod(image_shape):
         raise ValueError(
@@ -147,6 +195,8 @@ def vemuri_unet_generator(
     skip_2 = conv(x, 64, "encoder2")
     x = layers.MaxPooling2D(2, name="encoder2_pool")(skip_2)
     x = conv(x, 64, "middle")
+    if attention_reduction is not None:
+        x = SelfAttention(attention_reduction, name="middle_attention")(x)
     x = layers.UpSampling2D(2, name="decoder1_upsample")(x)
     x = layers.Concatenate(name="decoder1_skip")([x, skip_2])
     x = conv(x, 64, "decoder1")
