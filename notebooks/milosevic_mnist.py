@@ -34,95 +34,59 @@
 
 # %% [markdown]
 # ## Setup
+#
+# In Colab the first cell installs ganlib from its repository; Jupyter users run `make install` in
+# their clone instead. The first output is the run card: how the run shown was made (mode, data,
+# epochs, device, wall time), filled in by the *Train* cell.
 
 # %%
 import importlib.util
-import os
 import subprocess
 import sys
 
 REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
 if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
-    # Colab: clone the repository (its results/ holds the trained runs) and install it; Jupyter
-    # users run `make install` in their clone instead.
-    subprocess.run(["git", "clone", "-q", "--depth", "1", REPOSITORY, "/content/ganlib"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/ganlib"], check=True)
-    os.chdir("/content/ganlib/notebooks")
-
-from IPython.display import Markdown, display
-
-# Generated images are photographs, not line art: JPEG figures keep the notebook small.
-
-# How this run was made (mode, images, epochs, device, wall time): filled in by the Train cell.
-run_card = display(Markdown("*Run card: written when the Train cell has run.*"), display_id=True)
-
-import dataclasses
-
-import numpy as np
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"], check=True)
 
 import ganlib
-from ganlib import metrics, plotting
-from ganlib.models import layer_table
+from ganlib import metrics, models, notebook, plotting, reporting
+
+card = notebook.RunCard()
 
 # %% [markdown]
 # ## Hyperparameters
 #
 # Table 1, MNIST column, as the preset `milosevic_mnist` holds it: 10 classes, embedding 5, 1 channel,
-# noise 20, λ = 5, batch 256, feature maps 64; 64×64 images. `GANLIB_QUICK=1` (CI) shrinks the images
-# and epochs, never the architecture.
+# noise 20, λ = 5, batch 256, feature maps 64; 64×64 images. `GANLIB_QUICK=1` (CI) trains on the
+# committed sample of MNIST (`data/mnist_sample.npz`) and shrinks the images and epochs
+# (`ganlib.experiments.QUICK_OVERRIDES`), never the architecture.
 
 # %% tags=["parameters"]
-PRESET = "milosevic_mnist"
 EPOCHS = 50  # the report's
 TRAIN_IMAGES = None  # None: all 60,000 training images
 RUN_DIR = "../runs/milosevic_mnist"
 SEED = 0
 EVAL_SAMPLES = 1000  # generated images per label-accuracy evaluation
-QUICK_IMAGES, QUICK_BATCH = 32, 16  # quick mode (CI) only
 
 # %%
-QUICK = ganlib.quick_mode()
-STAND_IN = False
-CLASS_NAMES = None  # MNIST's labels are the digits themselves
-preset = dataclasses.replace(
-    ganlib.get_preset(PRESET), epochs=EPOCHS, train_images=TRAIN_IMAGES, seed=SEED
-)
-if QUICK:
-    # 64×64 networks with Table 1's feature maps take seconds per step on a CPU: the smoke run keeps
-    # the architecture and shrinks the data (and the batch) further than quick_preset does.
-    preset = dataclasses.replace(
-        ganlib.quick_preset(preset), train_images=QUICK_IMAGES, batch_size=QUICK_BATCH
-    )
-    RUN_DIR += "_quick"
-    EVAL_SAMPLES = min(EVAL_SAMPLES, 200)
-FIELDS = ("dataset", "image_shape", "classes", "embed_dim", "noise_dim", "l1_lambda", "batch_size",
-          "feature_maps", "epochs", "learning_rate", "beta_1", "rotation_degrees",
-          "crop_padding", "train_images", "seed")
-print(f"mode: {'QUICK (smoke run, not a result)' if QUICK else 'full'}")
-for field in FIELDS:
-    print(f"{field:>17}: {getattr(preset, field)}")
+preset = notebook.preset("milosevic_mnist", epochs=EPOCHS, train_images=TRAIN_IMAGES, seed=SEED)
+FIELDS = "dataset image_shape classes embed_dim noise_dim l1_lambda batch_size feature_maps epochs"
+print(notebook.describe(preset, f"{FIELDS} learning_rate beta_1 rotation_degrees crop_padding "
+                        "train_images seed"))
 
 # %% [markdown]
 # ## Data
 #
-# MNIST (`$GANLIB_DATA_DIR/mnist.npz`, the real 60,000 training digits), with the report's
+# MNIST (`$GANLIB_DATA_DIR/mnist.npz`, the real 60,000 training digits; in quick mode the first
+# 3,000 of them, committed as `data/mnist_sample.npz`), with the report's
 # preprocessing inside the `tf.data` pipeline (parallel calls): resize to 64×64, random rotation up to
 # 30°, random crop with 4 pixels of padding. Uncovered pixels are black (-1), as torchvision fills
-# with 0 before normalising. *Reading:* bilinear interpolation for the rotation.
+# with 0 before normalising. *Reading:* bilinear interpolation for the rotation. The pipeline is the
+# preset's own (`ganlib.training.preset_dataset`), the one `python -m ganlib train` uses.
 
 # %%
-from ganlib import augment
-
-transform = augment.rotate_and_crop(preset.rotation_degrees, preset.crop_padding)
-train_dataset = ganlib.load(
-    preset.dataset, with_labels=True, limit=preset.train_images, image_size=preset.image_shape[:2],
-    augment=transform, batch_size=preset.batch_size, shuffle=True, seed=preset.seed,
-)
-real_images, real_labels = next(iter(train_dataset))
-print("batch:", real_images.shape, real_images.dtype,
-      f"range [{float(np.min(real_images)):g}, {float(np.max(real_images)):g}]")
-plotting.show_labeled(real_images[:16], real_labels[:16].numpy(), columns=8, size=1.0,
-                      title="real MNIST digits after the report's preprocessing");
+train_dataset, _ = ganlib.training.preset_dataset(preset)  # as `python -m ganlib train` makes it
+notebook.show_real(train_dataset, "real MNIST digits after the report's preprocessing");
 
 # %% [markdown]
 # ## Models
@@ -142,9 +106,7 @@ plotting.show_labeled(real_images[:16], real_labels[:16].numpy(), columns=8, siz
 # %%
 # NBVAL_CHECK_OUTPUT
 generator, discriminator = ganlib.build_models(preset)
-print(layer_table(generator))
-print()
-print(layer_table(discriminator))
+print(models.layer_table(generator), models.layer_table(discriminator), sep="\n\n")
 
 # %% [markdown]
 # ## Runtime
@@ -153,11 +115,7 @@ print(layer_table(discriminator))
 # goes to Google Drive, so that a disconnect loses no finished epoch and the Train cell resumes it.
 
 # %%
-from ganlib import colab
-
-# A finished run committed under results/ (with its weights) is shown instead of training again.
-RUN_DIR = ganlib.runs.first_finished(preset, f"../results/{preset.name}", RUN_DIR)
-RUN_DIR = colab.notebook_setup(preset, RUN_DIR)
+RUN_DIR = notebook.run_dir(preset, RUN_DIR)  # a finished run committed under results/ is shown
 
 # %% [markdown]
 # ## Train
@@ -171,13 +129,7 @@ RUN_DIR = colab.notebook_setup(preset, RUN_DIR)
 # `history.csv`.
 
 # %%
-result = ganlib.train(preset, RUN_DIR, dataset=train_dataset, overwrite=QUICK, resume=not QUICK)
-if result.gan is None:
-    print(f"Found a finished run of this preset in {RUN_DIR}; showing it instead of training again.")
-card = ganlib.runs.run_card(RUN_DIR)
-if STAND_IN:
-    card = "**STAND-IN DATA** (synthetic images, not the dataset): a smoke test only.\n\n" + card
-run_card.update(Markdown(card))
+notebook.train(preset, RUN_DIR, card, dataset=train_dataset);
 
 # %% [markdown]
 # ## Pick the best epoch
@@ -191,7 +143,7 @@ epochs = ganlib.Run(RUN_DIR).completed_epochs()  # all snapshotted; weights: lis
 plotting.epoch_collage(RUN_DIR, plotting.spread([0, *epochs], 5));
 
 # %%
-plotting.labeled_snapshot(RUN_DIR, epochs[-1], class_names=CLASS_NAMES);
+plotting.labeled_snapshot(RUN_DIR, epochs[-1]);  # MNIST's labels are the digits themselves
 
 # %% [markdown]
 # The generator and discriminator losses per epoch (the report's Fig 3):
@@ -200,12 +152,7 @@ plotting.labeled_snapshot(RUN_DIR, epochs[-1], class_names=CLASS_NAMES);
 plotting.loss_curves(RUN_DIR);
 
 # %%
-history = ganlib.read_history(RUN_DIR)
-keys = ("epoch", "d_loss", "g_loss", "d_real", "d_fake", "d_real_accuracy", "d_fake_accuracy",
-        "epoch_seconds")
-print("epoch   d_loss   g_loss  D(real)  D(fake)  acc(real)  acc(fake)  seconds")
-for row in zip(*(history[k] for k in keys)):
-    print("{:>5d}  {:7.4f}  {:7.4f}  {:7.3f}  {:7.3f}  {:9.3f}  {:9.3f}  {:7.0f}".format(*row))
+print(plotting.history_table(RUN_DIR))
 
 # %% [markdown]
 # Label accuracy of every saved epoch (the same seeded latents and balanced labels each time) and the
@@ -214,25 +161,21 @@ for row in zip(*(history[k] for k in keys)):
 # `BEST_EPOCH` to pick another one by eye.
 
 # %%
-per_epoch = metrics.evaluate_epochs(RUN_DIR, ["label_accuracy", "domain_fid"], samples=EVAL_SAMPLES)
+metrics.evaluate_epochs(RUN_DIR, ["label_accuracy", "domain_fid"], samples=EVAL_SAMPLES)
 best = metrics.suggest_best_epoch(RUN_DIR, "label_accuracy")
-print(best)
+print(f"{best} ({reporting.mode(RUN_DIR)})")
 plotting.metric_curve(RUN_DIR, "label_accuracy");
 
 # %%
 BEST_EPOCH = best.epoch
 
 # %%
-best_generator = ganlib.restore_epoch(RUN_DIR, BEST_EPOCH)
-run = ganlib.Run(RUN_DIR)
-same = run.reproduces_snapshot(best_generator, BEST_EPOCH)
-print(f"restored epoch {BEST_EPOCH}; regenerates its snapshot exactly from latents.npy and "
-      f"labels.npy: {same}")
+best_generator = notebook.restore(RUN_DIR, BEST_EPOCH)
 
 # %%
 # The report's Fig 1 (epoch 40) and Fig 2 (epoch 50), with their labels, from new noise.
-plotting.labels_figure(RUN_DIR, 40, [8, 1, 6, 1, 6, 6, 2, 8, 0], class_names=CLASS_NAMES)
-plotting.labels_figure(RUN_DIR, 50, [7, 4, 1, 9, 0, 6, 6, 3, 2], class_names=CLASS_NAMES);
+plotting.labels_figure(RUN_DIR, 40, [8, 1, 6, 1, 6, 6, 2, 8, 0])
+plotting.labels_figure(RUN_DIR, 50, [7, 4, 1, 9, 0, 6, 6, 3, 2]);
 
 # %% [markdown]
 # ## Every epoch
@@ -249,46 +192,41 @@ plotting.show_epochs(RUN_DIR, metric="label_accuracy")
 # ## Evaluate
 #
 # The restored epoch on new noise: label accuracy, domain FID and domain IS (MNIST classifier), on
-# `EVAL_SAMPLES` images with every digit equally often. The issue's target for a well-trained
-# conditional generator on MNIST is label accuracy ≥ 0.95.
+# `EVAL_SAMPLES` images with every digit equally often. The target for a well-trained conditional
+# generator on MNIST is a label accuracy of at least 0.95.
 
 # %%
-scores = metrics.evaluate_generator(
-    best_generator, ["label_accuracy", "domain_fid", "domain_is"], domain="mnist",
-    samples=EVAL_SAMPLES, seed=1,
-)
-for result in scores.values():
-    print(f"{result.metric:>15}: {result.value:.4f}")
-TARGET = 0.95
+scores = metrics.evaluate_generator(best_generator, ["label_accuracy", "domain_fid", "domain_is"],
+                                    domain="mnist", samples=EVAL_SAMPLES, seed=1)
+for score in scores.values():
+    print(f"{score.metric:>15}: {score.value:.4f}  ({score.samples} samples, {score.extractor})")
+TARGET = 0.95  # label accuracy of a well-trained conditional generator
 accuracy = scores["label_accuracy"].value
-print(f"\nlabel accuracy {accuracy:.3f} at epoch {BEST_EPOCH} of {len(epochs)} trained "
-      f"({'quick mode, not a result' if QUICK else 'full data'}): "
-      f"{'meets' if accuracy >= TARGET else 'below'} the {TARGET} target")
+verdict = "meets" if accuracy >= TARGET else "is below"
+reached = f"label accuracy {accuracy:.3f} at epoch {BEST_EPOCH} {verdict} the target {TARGET}"
+print(f"\n{reached} ({reporting.mode(RUN_DIR)})")
 
 # %% [markdown]
 # ## What this run shows, against the report
 #
-# The run card at the top says how this run was made. What the report shows, and where to look here:
+# What the report shows, each beside what this run's own figures say (its `history.csv` and the
+# scores above), whichever run this is:
 #
-# - **Labels are obeyed** (Figs 1–2: each digit is the one asked for). Here: the labelled snapshot
-#   (one digit per row) and the label accuracy above, measured by a classifier rather than by eye.
-# - **D loss settles near 0.6** (Fig 3: "around 0.5 probability"). Here: the loss curves and D's mean
-#   outputs; a D loss that falls towards 0 with D(real) → 1 and D(fake) → 0 means D is winning.
-# - **Training time**: 1,670 s for 50 epochs on a GPU. On a 2-core CPU one epoch over 60,000 64×64
-#   images takes about half an hour (see `epoch_seconds`), so a CPU run reaches far fewer epochs.
+# - **Labels are obeyed** (Figs 1–2: each digit is the one asked for): here measured by a classifier
+#   rather than by eye, against the target 0.95.
+# - **D loss settles near 0.6** (Fig 3: "around 0.5 probability", D guessing): a D loss that falls
+#   towards 0 with D(real) → 1 and D(fake) → 0 means D is winning instead.
+# - **Training time**: 1,670 s for 50 epochs on a GPU; the first line below gives this run's epochs,
+#   time and device.
 #
-# In quick mode (CI) the notebook trains on 32 images for 2 epochs, which shows that the pipeline runs
-# end to end and nothing about quality. The cell below reads this run's own figures against the
-# claims, whichever mode produced them.
+# In quick mode (CI) the notebook trains on a few sample images for 2 epochs, which shows that the
+# pipeline runs end to end and nothing about quality; the first line below says which mode made
+# the run.
 
 # %%
-last = {key: history[key][-1] for key in ("d_loss", "d_real", "d_fake", "epoch_seconds")}
-print(f"This run ({'QUICK MODE, not a result' if QUICK else 'full data'}): {len(epochs)} of the "
-      f"report's 50 epochs, {sum(history['epoch_seconds']):.0f} s of training "
-      f"(the report: 1,670 s for 50 epochs on a GPU).")
-print(f"- Labels: label accuracy {accuracy:.3f} at epoch {BEST_EPOCH} "
-      f"({'meets' if accuracy >= TARGET else 'below'} the {TARGET} target).")
-print(f"- D loss at the last epoch {last['d_loss']:.3f} (report's Fig 3: near 0.6), "
-      f"D(real) {last['d_real']:.2f}, D(fake) {last['d_fake']:.2f}: "
-      + ("D is winning." if last["d_real"] > 0.8 and last["d_fake"] < 0.2 else
-         "neither network dominates."))
+history = ganlib.read_history(RUN_DIR)
+reporting.against_report(RUN_DIR, {
+    "Figs 1–2: every digit is the one asked for": reached,
+    "Fig 3: the D loss converges to around 0.6": reporting.trend(history, "d_loss", near=0.6),
+    "D makes random guesses (around 0.5)": reporting.discriminator_state(history),
+}, report_seconds=1670)
