@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from IPython.display import Markdown, display
 
-from ganlib import colab, plotting
+from ganlib import colab, plotting, reporting
 from ganlib.experiments import Experiment, describe, notebook_preset, quick_mode
 from ganlib.runs import Run, first_finished, restore_epoch, run_card
 from ganlib.training import TrainResult
@@ -170,25 +170,19 @@ def show_real(dataset, title: str, *, count: int = 16, class_names=None, stand_i
     return shown
 
 
-def summary(run_dir, report_epochs: int, *, stand_in: bool = False) -> str:
+def summary(run_dir, *, stand_in: bool = False, report_seconds: float | None = None) -> str:
     """The first line of a notebook's closing section: what this run is, beside the report's.
 
-    Mode and data (quick mode, stand-in pictures or the real set), epochs run of the report's,
-    training time and device, and the last epoch's losses and D outputs, all read from the run.
+    `reporting.run_line` (mode, epochs run of the report's, training time and device, all read
+    from the run), then the last epoch's losses and D outputs; printed and returned.
     """
-    run = Run(run_dir)
-    card, history = run.card(), run.history()
+    history = Run(run_dir).history()
     if not history.get("epoch"):
         raise ValueError(f"{run_dir} has no trained epoch yet; run the Train cell first.")
-    what = "QUICK MODE, not a result" if quick_mode() else "full mode"
-    what += "; STAND-IN DATA, not the report's" if stand_in else "; the real dataset"
     keys = ("d_loss", "g_loss", "d_real", "d_fake")
     last = {key: history[key][-1] for key in keys if key in history}
-    text = (
-        f"This run ({what}): {len(run.completed_epochs())} of the report's {report_epochs} "
-        f"epochs, {run.wall_time():.0f} s of training on {card.get('device', 'an unnamed device')}."
-        f" Last epoch: " + ", ".join(f"{key} {value:.3f}" for key, value in last.items()) + "."
-    )
+    text = reporting.run_line(run_dir, stand_in=stand_in, report_seconds=report_seconds)
+    text += " Last epoch: " + ", ".join(f"{key} {value:.3f}" for key, value in last.items()) + "."
     print(text)
     return text
 

@@ -107,7 +107,13 @@ def run_line(run_dir, *, stand_in: bool = False, report_seconds: float | None = 
     return line
 
 
-def _series(history: Mapping, key: str) -> tuple[list[int], list[float]]:
+def _history(history) -> Mapping:
+    """A history.csv as columns: given as such, or read from the run directory named."""
+    return history if isinstance(history, Mapping) else Run(history).history()
+
+
+def _series(history, key: str) -> tuple[list[int], list[float]]:
+    history = _history(history)
     if key not in history or "epoch" not in history:
         raise ValueError(
             f"The history has no {key!r} column (or no 'epoch'); it holds {sorted(history)}."
@@ -123,7 +129,7 @@ def trend(history: Mapping, *keys: str, near: float | None = None) -> str:
     """How columns of history.csv moved over the epochs, one sentence per column.
 
     Args:
-        history: `ganlib.read_history(run_dir)`.
+        history: a run directory, or its `ganlib.read_history(run_dir)`.
         *keys: the columns, e.g. "d_loss", "g_loss".
         near: a value the report says the columns settle near; each sentence gives the distance
             of the last epoch's value from it.
@@ -136,6 +142,7 @@ def trend(history: Mapping, *keys: str, near: float | None = None) -> str:
     Raises:
         ValueError: no column is named, or the history lacks one or holds no finite value in it.
     """
+    history = _history(history)
     if not keys:
         raise ValueError(f"trend needs at least one column of the history {sorted(history)}.")
     return ". ".join(_trend(history, key, near) for key in keys)
@@ -168,7 +175,8 @@ def discriminator_state(history: Mapping, *, saturation: float = SATURATION) -> 
     """What D's mean outputs at the last epoch say: saturated, winning, losing or balanced.
 
     Args:
-        history: `ganlib.read_history(run_dir)`, with the `d_real` and `d_fake` columns.
+        history: a run directory, or its `ganlib.read_history(run_dir)`, with the `d_real`
+            and `d_fake` columns.
         saturation: a mean output within this of 0 or 1 is saturated (the collapse alarm's
             default).
 

@@ -227,10 +227,10 @@ def test_notebook_summary_reads_the_run(one_epoch_run, monkeypatch):
     from ganlib import notebook
 
     monkeypatch.setenv("GANLIB_QUICK", "1")
-    text = notebook.summary(one_epoch_run, report_epochs=20, stand_in=True)
+    text = notebook.summary(one_epoch_run, stand_in=True)
     history = ganlib.read_history(one_epoch_run)
-    assert text.startswith("This run (QUICK MODE, not a result; STAND-IN DATA")
-    assert "1 of the report's 20 epochs" in text
+    assert text.startswith("This run (full run on STAND-IN DATA")  # its config says how it ran
+    assert f"1 of the report's {ganlib.get_preset('sharma_fashion_mnist').epochs} epochs" in text
     assert f"d_loss {history['d_loss'][-1]:.3f}" in text
 
 

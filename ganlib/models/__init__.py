@@ -144,12 +144,19 @@ def build_models(preset):
     return _with_noise(float32_output(generator), preset), float32_output(discriminator)
 
 
-def layer_table(model) -> str:
-    """A plain-text table of a model's layers: name, type, output shape, parameters.
+def layer_table(*models) -> str:
+    """A plain-text table of each model's layers: name, type, output shape, parameters.
 
     Unlike `model.summary()`, it prints the same text in a terminal, a notebook and CI, so a notebook
-    can check its architecture against the stored output.
+    can check its architecture against the stored output. Several models (a generator and its
+    discriminator) give their tables one after the other, a blank line between.
     """
+    if not models:
+        raise ValueError("layer_table needs at least one model.")
+    return "\n\n".join(_layer_table(model) for model in models)
+
+
+def _layer_table(model) -> str:
     rows = [("Layer", "Type", "Output shape", "Params")]
     for layer in model.layers:
         shape = tuple(layer.output.shape)
