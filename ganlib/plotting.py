@@ -114,13 +114,14 @@ def spread(values, count):
     return sorted({first, *inner, last})
 
 
-def loss_curves(history, size=(11.0, 3.6)):
+def loss_curves(history, size=(11.0, 3.6), *, title=None):
     """Per-epoch losses and discriminator outputs of a run.
 
     Args:
         history: a run directory (its history.csv) or a dict of lists as `keras.callbacks.History`
             holds (`history.history`).
         size: figure size in inches.
+        title: a title above both panels (e.g. the model's name), laid out clear of theirs.
 
     Returns:
         A matplotlib Figure with two panels: d_loss and g_loss; D's mean probability on real and
@@ -149,6 +150,9 @@ def loss_curves(history, size=(11.0, 3.6)):
     prob_axis.legend(loc="best", framealpha=0.8)
     for axis in (loss_axis, prob_axis):
         axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+    if title:
+        # Before tight_layout, which then keeps the panels' titles below it.
+        figure.suptitle(title)
     figure.tight_layout()
     return figure
 
@@ -301,7 +305,7 @@ def _label_text(label, class_names):
     return str(class_names[int(label)]) if class_names is not None else str(int(label))
 
 
-def labeled_snapshot(run_dir, epoch: int, class_names=None, size: float = 0.8):
+def labeled_snapshot(run_dir, epoch: int, class_names=None, size: float = 0.8, *, title=None):
     """One epoch's snapshot of a conditional run, each row titled with the label it was asked for.
 
     The PNG on disk stays a plain grid; the labels come from the run's `snapshots/labels.npy`.
@@ -312,6 +316,7 @@ def labeled_snapshot(run_dir, epoch: int, class_names=None, size: float = 0.8):
         class_names: names to show instead of the label numbers; by default those of the run's
             dataset where ganlib knows them (Fashion-MNIST's "T-shirt/top" ...), else the numbers.
         size: inches per tile.
+        title: a first title line (e.g. the model's name), above the epoch's.
 
     Returns:
         A matplotlib Figure.
@@ -344,7 +349,9 @@ def labeled_snapshot(run_dir, epoch: int, class_names=None, size: float = 0.8):
     axis.tick_params(length=0)
     for spine in axis.spines.values():
         spine.set_visible(False)
-    axis.set_title(f"epoch {epoch}: one label per row, one latent per column")
+    # One title of two lines rather than a figure title, which would sit on top of this one.
+    caption = f"epoch {epoch}: one label per row, one latent per column"
+    axis.set_title(f"{title}\n{caption}" if title else caption)
     figure.tight_layout()
     return figure
 
@@ -412,6 +419,72 @@ def labels_figure(run_dir, epoch: int, labels, *, class_names=None, seed: int = 
     note = "" if nearest == epoch else f" (the report's epoch {epoch} was not saved here)"
     title = f"Epoch {nearest} Generated images for labels {list(labels)}{note}"
     return show_labeled(images, labels, class_names=class_names, columns=columns, title=title)
+
+
+# The three training sets of li_ye's classifier protocol, in the order of its Table 2 columns, and
+# a colour each (the same in every panel, so a set is followed from model to model).
+PROTOCOL_SETS = {"generated": "tab:blue", "mixed": "tab:orange", "real": "tab:green"}
+
+
+def classifier_accuracy_curves(results: dict, *, title=None, size=None, path=None):
+    """Training and validation accuracy per epoch of li_ye's classifiers, as the report's Fig 8.
+
+    Args:
+        results: {panel title, e.g. "cDCGANs": a `ganlib.metrics.classifier_protocol` result};
+            one panel each, from the result's "history".
+        title: the figure's title, above the panels' own.
+        size: figure size in inches; by default 4.2 wide per panel and 3.6 high.
+        path: a file to save the figure to as PNG as well (line art stays sharp in PNG).
+
+    Returns:
+        A matplotlib Figure: in each panel, one colour per training set (generated, mixed, real
+        images), its training accuracy as a solid line and its validation accuracy (on the real
+        test images) dashed, over the classifier's epochs; one legend below the panels.
+
+    Raises:
+        ValueError: for no results, or a result without the per-epoch history (one made before
+            `classifier_protocol` kept it).
+    """
+    if not results:
+        raise ValueError(f"classifier_accuracy_curves needs results to draw; received {results!r}.")
+    for name, result in results.items():
+        missing = [k for k in PROTOCOL_SETS if k not in result.get("history", {})]
+        if missing:
+            raise ValueError(
+                f"The result {name!r} has no per-epoch history of the classifiers {missing}; "
+                "expected a result of classifier_protocol from this version of ganlib."
+            )
+    size = size or (4.2 * len(results), 3.6)
+    # Constrained layout places the figure title and the outside legend clear of the panels.
+    figure, axes = plt.subplots(
+        1, len(results), figsize=size, sharey=True, squeeze=False, layout="constrained"
+    )
+    for axis, (name, result) in zip(axes[0], results.items()):
+        for key, color in PROTOCOL_SETS.items():
+            history = result["history"][key]
+            for kind, style in (("training", "-"), ("validation", "--")):
+                values = history[kind]
+                axis.plot(
+                    range(1, len(values) + 1),
+                    values,
+                    style,
+                    marker="o",
+                    markersize=3,
+                    color=color,
+                    label=f"trained on {key} images: {kind}",
+                )
+        axis.set_title(name)
+        axis.set_xlabel("classifier epoch")
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axis.grid(alpha=0.3)
+    axes[0][0].set_ylabel("accuracy")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=3, fontsize="small")
+    if title:
+        figure.suptitle(title)
+    if path is not None:
+        figure.savefig(path, format="png", dpi=100)
+    return figure
 
 
 def metric_curve(

@@ -22,48 +22,40 @@
 # (UC San Diego), report key `li_ye`: the three models of **section 3** and **Figs 3–4** (a fully
 # connected cGAN; a convolutional cDCGAN with the label joined at the input; a cDCGAN2 whose noise or
 # image and label each pass through their own first block before they are joined), trained with
-# **Algorithm 1**, and the columns of **Table 2** for one dataset chosen in the parameters: the test
-# accuracy of classifiers trained on real, generated and mixed images, plus what the report does not
-# have: the *label accuracy* of each generator read by an offline domain classifier. FID/IS are for RGB
-# datasets only, as in the report. Samples as in **Figs 5–7**.
+# **Algorithm 1**, the columns of **Table 2** for one dataset chosen in the parameters (the test
+# accuracy of classifiers trained on real, generated and mixed images) and the classifiers' training
+# and validation accuracy of **Fig 8**, plus what the report does not have: the *label accuracy* of
+# each generator read by an offline domain classifier. FID/IS are for RGB datasets only, as in the
+# report. Samples as in **Figs 5–7**.
 #
 # Two ways to run it:
-# - here, cell by cell (Colab or Jupyter): the *Train* cell trains and shows Keras' progress bar;
+# - here, cell by cell (Colab or Jupyter): the *Train* cell trains and shows Keras' progress;
 # - from a shell for long runs, `python -m ganlib train PRESET --epochs N --run-dir runs/...`, then open
-#   this notebook with the same parameters: the *Train* cell finds the run in `RUN_DIR` and shows it
-#   instead of training again.
+#   this notebook with the same parameters: the *Train* cell finds the runs in `RUN_DIRS` and shows
+#   them instead of training again.
 
 # %% [markdown]
 # ## Setup
 
 # %%
-import importlib.util
 import os
 import subprocess
 import sys
 
 REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
-if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
-    # Colab: clone the repository (its results/ holds the trained runs) and install it; Jupyter
-    # users run `make install` in their clone instead.
-    subprocess.run(["git", "clone", "-q", "--depth", "1", REPOSITORY, "/content/ganlib"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/ganlib"], check=True)
+if "google.colab" in sys.modules and not os.path.isdir("/content/ganlib"):
+    # Colab has no ganlib: clone it (its results/ holds the trained runs) and install it.
+    subprocess.run(["git", "clone", "--depth", "1", REPOSITORY, "/content/ganlib"], check=True)
     os.chdir("/content/ganlib/notebooks")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", ".."], check=True)
 
 from IPython.display import Markdown, display
 
-# Generated images are photographs, not line art: JPEG figures keep the notebook small.
-
-# How this run was made (mode, images, epochs, device, wall time): filled in by the Train cell.
-run_card = display(Markdown("*Run card: written when the Train cell has run.*"), display_id=True)
-
-import dataclasses
-
-import numpy as np
-
 import ganlib
-from ganlib import metrics, plotting
-from ganlib.models import layer_table
+from ganlib import metrics, notebook, plotting
+from ganlib.metrics import protocol
+
+card = notebook.RunCard()  # how the runs were made: written by the Train cell
 
 # %% [markdown]
 # ## Hyperparameters
@@ -72,6 +64,7 @@ from ganlib.models import layer_table
 # `DATASET` is one of `mnist`, `fashion_mnist`, `cifar10`, `cifar100` (TFDS), `intel_scenes` (a user
 # folder). *Reading* (not in the report): batches of 128, noise of 100, DCGAN's widths with 64 base
 # feature maps, hidden widths 256-512-1024 (G) and 1024-512-256 (D) for the fully connected cGAN.
+# Quick mode (CI) trains each model for one epoch on 256 images, with one-epoch classifiers.
 
 # %% tags=["parameters"]
 DATASET = "mnist"  # this run's; default "mnist"
@@ -83,28 +76,11 @@ PROTOCOL_EPOCHS = 10  # epochs of each Table 2 classifier
 EVAL_SAMPLES = 1000  # generated images per label-accuracy evaluation
 
 # %%
-QUICK = ganlib.quick_mode()
-MODELS = {"cgan": "cGANs", "cdcgan": "cDCGANs", "cdcgan2": "cDCGANs2"}
-presets = {}
-for model in MODELS:
-    preset = ganlib.get_preset(f"li_ye_{model}_{DATASET}")
-    epochs = EPOCHS.get(model) if isinstance(EPOCHS, dict) else EPOCHS
-    preset = dataclasses.replace(
-        preset, epochs=epochs or preset.epochs, train_images=TRAIN_IMAGES, seed=SEED
-    )
-    # Quick mode (CI) trains three models in one notebook: one epoch each keeps it in budget.
-    presets[model] = dataclasses.replace(ganlib.quick_preset(preset), epochs=1) if QUICK else preset
-RUN_DIRS = {m: f"{RUN_ROOT}/{m}_{DATASET}" + ("_quick" if QUICK else "") for m in MODELS}
-preset = presets["cdcgan"]
-if QUICK:
-    PROTOCOL_EPOCHS, EVAL_SAMPLES = 1, 100
-RGB = preset.image_shape[-1] == 3
-print(f"mode: {'QUICK (smoke run, not a result)' if QUICK else 'full'}")
-print("epochs:", {MODELS[m]: p.epochs for m, p in presets.items()})
-for field in ("dataset", "image_shape", "classes", "noise_dim", "batch_size",
-              "learning_rate", "beta_1", "feature_maps", "train_images", "seed"):
-    print(f"{field:>15}: {getattr(preset, field)}")
-
+QUICK, MODELS = ganlib.quick_mode(), protocol.MODELS  # MODELS: ganlib's key → the report's name
+presets = protocol.presets(DATASET, epochs=EPOCHS, train_images=TRAIN_IMAGES, seed=SEED)
+PROTOCOL_EPOCHS, EVAL_SAMPLES = (1, 100) if QUICK else (PROTOCOL_EPOCHS, EVAL_SAMPLES)
+FIELDS = "dataset image_shape classes noise_dim batch_size epochs learning_rate beta_1"
+print(notebook.describe(presets, FIELDS + " feature_maps train_images seed"))
 
 # %% [markdown]
 # ## Data
@@ -115,18 +91,10 @@ for field in ("dataset", "image_shape", "classes", "noise_dim", "batch_size",
 # 932 test images) when present, else TFDS; CIFAR-100 from TFDS; Intel Natural Scene from a folder.
 
 # %%
-def as_arrays(split, limit):
-    dataset = ganlib.load(preset.dataset, split, with_labels=True, limit=limit,
-                          image_size=preset.image_shape[:2]).batch(1000)
-    images, labels = zip(*((x.numpy(), y.numpy()) for x, y in dataset))
-    return np.concatenate(images), np.concatenate(labels)
-
-
-real_train = as_arrays("train", preset.train_images)
-real_test = as_arrays("test", 1000 if QUICK else None)
-print(f"train {real_train[0].shape}, test {real_test[0].shape}, classes {preset.classes}")
-plotting.show_labeled(real_train[0][:16], real_train[1][:16], columns=8, size=1.0,
-                      title=f"real {DATASET} images");
+# The three models share the data, image shape and classes.
+real_train, real_test = protocol.real_data(presets["cdcgan"], test_limit=1000 if QUICK else None)
+notebook.show_real([real_train], f"real {DATASET} training images")  # the arrays: one batch
+print(f"training images and labels {real_train[0].shape}, test {real_test[0].shape}")
 
 # %% [markdown]
 # ## Models
@@ -140,28 +108,22 @@ plotting.show_labeled(real_train[0][:16], real_train[1][:16], columns=8, size=1.
 # %%
 # NBVAL_CHECK_OUTPUT
 for model, model_preset in presets.items():
-    generator, discriminator = ganlib.build_models(model_preset)
-    print(f"=== {MODELS[model]} ===")
-    print(layer_table(generator))
-    print()
-    print(layer_table(discriminator))
-    print()
+    tables = map(ganlib.models.layer_table, ganlib.build_models(model_preset))  # G, then D
+    print(f"=== {MODELS[model]} ===\n" + "\n\n".join(tables) + "\n")
 
 # %% [markdown]
 # ## Runtime
 #
-# GPU or not, and what an epoch of this preset costs on it (from a few timed steps). In Colab the run
-# goes to Google Drive, so that a disconnect loses no finished epoch and the Train cell resumes it.
+# GPU or not, and what an epoch of each preset costs on it (from a few timed steps). Finished runs
+# committed under `results/li_ye_comparison/` (with their weights) are shown instead of trained again;
+# in Colab a new run goes to Google Drive, so that a disconnect loses no finished epoch.
 
 # %%
-from ganlib import colab
-
-# Finished runs committed under results/ (with their weights) are shown instead of training again.
+SHIPPED = "../results/li_ye_comparison"
 RUN_DIRS = {
-    m: ganlib.runs.first_finished(presets[m], f"../results/li_ye_comparison/{m}_{DATASET}", d)
-    for m, d in RUN_DIRS.items()
+    m: notebook.run_dir(p, f"{RUN_ROOT}/{m}_{DATASET}", shipped=f"{SHIPPED}/{m}_{DATASET}")
+    for m, p in presets.items()
 }
-RUN_DIRS = {m: colab.notebook_setup(presets[m], d) for m, d in RUN_DIRS.items()}
 
 # %% [markdown]
 # ## Train
@@ -171,47 +133,25 @@ RUN_DIRS = {m: colab.notebook_setup(presets[m], d) for m, d in RUN_DIRS.items()}
 # writes its own run directory.
 
 # %%
-train_dataset = ganlib.load(
-    preset.dataset, with_labels=True, limit=preset.train_images, batch_size=preset.batch_size,
-    shuffle=True, seed=preset.seed, image_size=preset.image_shape[:2],
-)
-cards = []
 for model, model_preset in presets.items():
     print(f"--- {MODELS[model]} ---")
-    result = ganlib.train(model_preset, RUN_DIRS[model], dataset=train_dataset, overwrite=QUICK,
-                          resume=not QUICK, verbose=2)
-    cards.append(f"### {MODELS[model]}\n\n" + ganlib.runs.run_card(RUN_DIRS[model]))
-run_card.update(Markdown("\n\n".join(cards)))
+    notebook.train(model_preset, RUN_DIRS[model], verbose=2)
+_ = card.update(RUN_DIRS.values())  # shown at the top; `_ =` keeps it from showing here too
 
 # %% [markdown]
 # ## Pick the best epoch
 #
-# Samples of the last epoch of each model, one label per row (Figs 5–7), and the losses per epoch.
-# Each model's epoch with the highest label accuracy (domain classifier) is suggested; change
-# `BEST_EPOCHS` to pick by eye.
+# Samples of the last saved epoch of each model, one label per row (Figs 5–7), and its losses per
+# epoch. Each model's saved epoch with the highest label accuracy (domain classifier) is suggested;
+# change `BEST_EPOCHS` to pick by eye.
 
 # %%
-for model in MODELS:
-    last = ganlib.list_epochs(RUN_DIRS[model])[-1]
-    figure = plotting.labeled_snapshot(RUN_DIRS[model], last, size=0.45)
-    figure.suptitle(f"{MODELS[model]}, epoch {last}")
+for m, run_dir in RUN_DIRS.items():
+    plotting.labeled_snapshot(run_dir, ganlib.list_epochs(run_dir)[-1], size=0.45, title=MODELS[m])
+    plotting.loss_curves(run_dir, size=(9, 2.6), title=MODELS[m])
 
 # %%
-for model in MODELS:
-    figure = plotting.loss_curves(RUN_DIRS[model], size=(9, 2.4))
-    figure.suptitle(MODELS[model], y=1.02)
-
-# %%
-DOMAIN = DATASET if DATASET in metrics.DOMAINS else None
-BEST_EPOCHS = {}
-for model in MODELS:
-    if DOMAIN is None:
-        BEST_EPOCHS[model] = ganlib.list_epochs(RUN_DIRS[model])[-1]
-        continue
-    metrics.evaluate_epochs(RUN_DIRS[model], "label_accuracy", samples=EVAL_SAMPLES, verbose=False)
-    best = metrics.suggest_best_epoch(RUN_DIRS[model], "label_accuracy")
-    BEST_EPOCHS[model] = best.epoch
-    print(f"{MODELS[model]:>9}: {best}")
+BEST_EPOCHS = protocol.suggested_epochs(RUN_DIRS, DATASET, samples=EVAL_SAMPLES)
 
 # %% [markdown]
 # ## Every epoch
@@ -232,103 +172,55 @@ plotting.show_epochs(RUN_DIRS["cdcgan"], metric="label_accuracy")
 # real training label, labelled with the label asked for) and on a half-and-half mix, each tested on
 # the real test set (`ganlib.metrics.classifier_protocol`). The "real" classifier is the same for the
 # three models. Then the label accuracy of each generator, and FID/IS for RGB datasets (Inception-v3;
-# needs its ImageNet weights, see `GANLIB_INCEPTION_WEIGHTS`).
+# needs its ImageNet weights, see `GANLIB_INCEPTION_WEIGHTS`; without them the table says so).
 
 # %%
-generators = {m: ganlib.restore_epoch(RUN_DIRS[m], BEST_EPOCHS[m]) for m in MODELS}
-protocol = {}
-for model, generator in generators.items():
-    protocol[model] = metrics.classifier_protocol(
-        real_train, real_test, generator, classes=preset.classes, epochs=PROTOCOL_EPOCHS,
-        seed=SEED,
-    )
-scores = {}
-for model, generator in generators.items():
-    names = ["label_accuracy"] if DOMAIN else []
-    reference = metrics.Reference(DOMAIN) if DOMAIN else None
-    if RGB:
-        names += ["fid", "inception_score"]
-    try:
-        scores[model] = metrics.evaluate_generator(
-            generator, names, domain=DOMAIN, samples=EVAL_SAMPLES, labels=metrics.balanced_labels(
-                EVAL_SAMPLES, preset.classes), seed=1, real_images=real_test[0],
-        ) if names else {}
-    except FileNotFoundError as error:  # no Inception weights: say so, keep the rest
-        print(f"{MODELS[model]}: {error}")
-        scores[model] = metrics.evaluate_generator(
-            generator, names[:1], domain=DOMAIN, samples=EVAL_SAMPLES,
-            labels=metrics.balanced_labels(EVAL_SAMPLES, preset.classes), seed=1,
-        ) if DOMAIN else {}
+results, scores = {}, {}
+options = dict(epochs=PROTOCOL_EPOCHS, seed=SEED)  # of each classifier
+for m in MODELS:
+    generator = notebook.restore(RUN_DIRS[m], BEST_EPOCHS[m])
+    results[m] = metrics.classifier_protocol(real_train, real_test, generator, **options)
+    scores[m] = protocol.generator_scores(generator, DATASET, real_test, samples=EVAL_SAMPLES)
+display(Markdown(protocol.table2(DATASET, results, scores, BEST_EPOCHS)))
+
+# %% [markdown]
+# ## Fig 8: the classifiers' training and validation accuracy
+#
+# Per epoch of each classifier above: its training accuracy (the mean over the epoch's batches) and
+# its validation accuracy. *Reading*: the report does not say what it validated on and names no
+# validation split for these datasets, so validation here is the real test set after each epoch; the
+# last point of each dashed line is that classifier's Table 2 figure.
 
 # %%
-REPORT = {'mnist': {'cGANs': (0.9952, 0.9961, 0.8218), 'cDCGANs': (0.8941, 0.9883, None), 'cDCGANs2': (1.0, 1.0, None)}, 'fashion_mnist': {'cGANs': (0.8942, 0.9957, 0.7821), 'cDCGANs': (0.7717, 0.9775, None), 'cDCGANs2': (1.0, 0.9975, None)}, 'cifar10': {'cGANs': (0.8877, 0.8198, 0.794, 0.1416, 1.5933), 'cDCGANs': (0.8081, 0.7522, None, 0.0446, 3.8459), 'cDCGANs2': (0.9997, 0.9922, None, 0.096, 2.7535)}, 'cifar100': {'cGANs': (0.9859, 0.9129, 0.7487, 0.1194, 1.6095), 'cDCGANs': (0.9014, 0.7518, None, 0.0655, 3.3468), 'cDCGANs2': (0.99, 0.9793, None, 0.1036, 2.7136)}, 'intel_scenes': {'cGANs': (0.9133, 0.838, 0.709, 0.2203, 1.4002), 'cDCGANs': (0.8123, 0.7907, None, 0.0268, 2.6772), 'cDCGANs2': (0.972, 0.896, None, 0.034, 2.5714)}}
-
-
-def cell(value):
-    return "–" if value is None else f"{value:.4f}"
-
-
-rows = ["| model | epoch | Acc (fake) | Acc (mixed) | Acc (real) | label acc. | FID | IS |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|"]
-for model, title in MODELS.items():
-    result, found = protocol[model], scores[model]
-    measured = [result["accuracy_generated"], result["accuracy_mixed"], result["accuracy_real"]]
-    extra = [found[k].value if k in found else None for k in ("label_accuracy", "fid",
-                                                               "inception_score")]
-    rows.append(f"| {title} (this run) | {BEST_EPOCHS[model]} | "
-                + " | ".join(cell(v) for v in measured + extra) + " |")
-for title, values in REPORT.get(DATASET, {}).items():
-    values = list(values) + [None] * (5 - len(values))
-    rows.append(f"| {title} (report) | | " + " | ".join(
-        cell(v) for v in values[:3] + [None] + values[3:]) + " |")
-classifier = protocol["cdcgan"]["classifier"]
-display(Markdown(f"**{DATASET}**, classifiers: {classifier}, {PROTOCOL_EPOCHS} epochs, "
-                 f"{protocol['cdcgan']['train_images']['real']} real training images, "
-                 f"{protocol['cdcgan']['test_images']} test images"
-                 + (" — QUICK MODE, not a result" if QUICK else "") + "\n\n" + "\n".join(rows)))
+named = {MODELS[model]: result for model, result in results.items()}
+figure = plotting.classifier_accuracy_curves(named, title=f"Fig 8 — {DATASET}")
 
 # %% [markdown]
 # The report's "Acc (fake)" can be read three ways (docs/fidelity.md): each classifier tested on the
 # real test images (§4, the table above), the real-trained classifier tested on real, generated and
 # mixed images (the abstract), or each classifier tested on held-out images of its own kind (§5).
-# All three are computed from the same classifiers; the last line says which reproduces the report's
-# ordering (fake ≥ mixed ≥ real).
+# All three are computed from the same classifiers; the reading below says under which the report's
+# ordering (fake ≥ mixed ≥ real) holds.
 
 # %%
-for reading in metrics.protocol.READINGS:
-    display(Markdown(metrics.protocol.protocol_table(
-        {MODELS[m]: protocol[m] for m in MODELS}, reading)))
-for model in MODELS:
-    print(f"{MODELS[model]:>9}: the report's ordering holds under",
-          metrics.protocol.report_pattern(protocol[model]) or "no reading")
+display(Markdown("\n\n".join(protocol.protocol_table(named, r) for r in protocol.READINGS)))
 
 # %% [markdown]
 # *Reading the table.* The report's "Acc (real)" is printed once per dataset (on the cGAN row);
 # here it is measured with each model's run and is the same classifier each time. The report's FID
 # values (0.03–0.22) are far below any Inception FID of real GAN samples, so they were not computed as
 # the usual FID; compare the models with each other, not the numbers with the report's.
-
-# %%
-TARGETS = {"mnist": 0.95, "fashion_mnist": 0.85}
-for model in MODELS:
-    if "label_accuracy" in scores[model]:
-        value = scores[model]["label_accuracy"].value
-        target = TARGETS.get(DATASET)
-        verdict = "" if target is None else (
-            f" ({'meets' if value >= target else 'below'} the {target} target)")
-        print(f"{MODELS[model]:>9}: label accuracy {value:.3f} at epoch {BEST_EPOCHS[model]}"
-              f"{verdict}{' — quick mode, not a result' if QUICK else ''}")
-
-# %% [markdown]
+#
 # ## What this run shows, against the report
 #
-# The run cards at the top say how the three runs were made. The report's claims, and where to check
+# The run card at the top says how the three runs were made. The report's claims, and where to check
 # them here:
 #
 # - **cDCGAN2 gives the highest classifier accuracy on generated images** (Table 2: 1.0 on MNIST and
 #   Fashion-MNIST), which the report links to *less diverse* samples (Fig 7: "highly similar results
 #   for each class"). Here: the Acc (fake) column, and the rows of each model's labelled snapshot.
-# - **Accuracy on generated images ≥ mixed ≥ real.** Here: the three accuracy columns of one row.
+# - **Accuracy on generated images ≥ mixed ≥ real.** Here: the three accuracy columns of one row,
+#   and the three readings.
 # - **cDCGAN looks most realistic** (best FID/IS on RGB). Here: the samples, and FID/IS when an RGB
 #   dataset is chosen and Inception weights are available.
 # - The label accuracy column says what the report's classifier columns only suggest: whether each
@@ -339,18 +231,4 @@ for model in MODELS:
 # claims, whichever mode produced them.
 
 # %%
-accuracy = {m: protocol[m] for m in MODELS}
-fake = {m: accuracy[m]["accuracy_generated"] for m in MODELS}
-epochs_run = {m: len(ganlib.Run(RUN_DIRS[m]).completed_epochs()) for m in MODELS}
-print(f"This run ({'QUICK MODE, not a result' if QUICK else 'full data'}), {DATASET}: epochs "
-      + ", ".join(f"{MODELS[m]} {epochs_run[m]}" for m in MODELS)
-      + f" (the report: {ganlib.get_preset(f'li_ye_cgan_{DATASET}').epochs}).")
-top = max(fake, key=fake.get)
-print(f"- Highest Acc (fake): {MODELS[top]} ({fake[top]:.3f}); the report: cDCGANs2.")
-for m in MODELS:
-    a = accuracy[m]
-    order = a["accuracy_generated"] >= a["accuracy_mixed"] >= a["accuracy_real"]
-    print(f"- {MODELS[m]}: fake {a['accuracy_generated']:.3f}, mixed {a['accuracy_mixed']:.3f}, "
-          f"real {a['accuracy_real']:.3f}: fake >= mixed >= real {'holds' if order else 'does not hold'}"
-          + (f"; label accuracy {scores[m]['label_accuracy'].value:.3f}"
-             if "label_accuracy" in scores[m] else ""))
+display(Markdown(protocol.report_reading(DATASET, results, scores, RUN_DIRS, epochs=BEST_EPOCHS)))

@@ -36,10 +36,17 @@ def fashion():
     )
 
 
-def test_protocol_scores_real_stand_ins_like_real_data_and_wrong_labels_near_chance(fashion):
+@pytest.fixture(scope="module")
+def faithful(fashion):
+    """The protocol (3 epochs) with a perfect "generator": other real images, true labels."""
     real_train, other_real, real_test = fashion
-    # A perfect "generator": other real images with their true labels.
-    faithful = metrics.classifier_protocol(real_train, real_test, other_real, epochs=3)
+    return metrics.classifier_protocol(real_train, real_test, other_real, epochs=3)
+
+
+def test_protocol_scores_real_stand_ins_like_real_data_and_wrong_labels_near_chance(
+    fashion, faithful
+):
+    real_train, other_real, real_test = fashion
     assert faithful["classifier"] == "softmax_regression"
     # A sixth of the given generated images is held out to test on (own_kind, real_classifier).
     assert faithful["test_images"] == {"real": 500, "generated": 166, "mixed": 416}
@@ -143,3 +150,232 @@ def test_protocol_refuses_bad_input(fashion):
         metrics.classifier_protocol(real_train, (real_test[0], real_test[1][:10]), other_real)
     with pytest.raises(ValueError, match="classifier must be 'auto'"):
         metrics.classifier_protocol(real_train, real_test, other_real, classifier="vgg")
+
+
+# --- Fig 8 (per-epoch accuracies), Table 2 beside the report's, the closing reading -------------
+
+
+def test_protocol_keeps_each_classifiers_training_and_validation_accuracy(faithful):
+    history = faithful["history"]
+    assert set(history) == {"real", "generated", "mixed"}
+    for key, curves in history.items():
+        assert len(curves["training"]) == len(curves["validation"]) == 3
+        assert all(0.0 <= v <= 1.0 for v in curves["training"] + curves["validation"])
+        # Validation is the real test set after each epoch: its last value is the Table 2 figure.
+        assert curves["validation"][-1] == pytest.approx(faithful[f"accuracy_{key}"], abs=1e-6)
+        # Three epochs of softmax regression on 834-1,000 images: it learns, well above chance.
+        assert curves["training"][-1] > curves["training"][0]
+        assert curves["validation"][-1] > curves["validation"][0] and curves["validation"][-1] > 0.5
+
+
+def protocol_result(fake, mixed, real, *, classifier="softmax_regression", epochs=10):
+    """A `classifier_protocol` result with given accuracies, its readings and history."""
+    values = {"generated": fake, "mixed": mixed, "real": real}
+    return {
+        "classifier": classifier,
+        "epochs": epochs,
+        "train_images": {"real": 60000, "generated": 60000, "mixed": 60000},
+        "test_images": {"real": 10000, "generated": 10000, "mixed": 10000},
+        **{f"accuracy_{k}": v for k, v in values.items()},
+        "readings": {
+            "test_real": dict(values),
+            "real_classifier": {"generated": real + 0.05, "mixed": real + 0.01, "real": real},
+            "own_kind": {"generated": 0.99, "mixed": 0.95, "real": real},
+        },
+        "history": {
+            k: {
+                "training": list(np.linspace(0.5, v - 0.01, epochs)),
+                "validation": list(np.linspace(0.55, v, epochs)),
+            }
+            for k, v in values.items()
+        },
+    }
+
+
+def test_table2_holds_this_runs_rows_and_the_reports(monkeypatch):
+    monkeypatch.delenv("GANLIB_QUICK", raising=False)
+    protocol = metrics.protocol
+    results = {
+        "cgan": protocol_result(0.8493, 0.9117, 0.9160),
+        "cdcgan2": protocol_result(0.99, 0.97, 0.9160),
+    }
+    scores = {"cgan": protocol.GeneratorScores(label_accuracy=0.845, samples=1000)}
+    table = protocol.table2("mnist", results, scores, {"cgan": 10, "cdcgan2": 8})
+    lines = table.splitlines()
+    assert lines[0].startswith("**mnist** — classifiers: softmax_regression, 10 epochs")
+    assert "tested on 10000 real test images" in lines[0] and "QUICK" not in lines[0]
+    assert (
+        lines[2]
+        == "| model | epoch | Acc (fake) | Acc (mixed) | Acc (real) | label acc. | FID | IS |"
+    )
+    rows = lines[4:]
+    assert rows[:2] == [
+        "| cGANs (this run) | 10 | 0.8493 | 0.9117 | 0.9160 | 0.8450 | – | – |",
+        "| cDCGANs2 (this run) | 8 | 0.9900 | 0.9700 | 0.9160 | – | – | – |",
+    ]
+    # The report's three rows of Table 2 follow, each with its own figures.
+    assert rows[2:] == [
+        "| cGANs (report) | | 0.9952 | 0.9961 | 0.8218 | – | – | – |",
+        "| cDCGANs (report) | | 0.8941 | 0.9883 | – | – | – | – |",
+        "| cDCGANs2 (report) | | 1.0000 | 1.0000 | – | – | – | – |",
+    ]
+    rgb = protocol.table2("cifar10", results, quick=True)
+    assert "**QUICK MODE**" in rgb.splitlines()[0]
+    assert "| cDCGANs (report) | | 0.8081 | 0.7522 | – | – | 0.0446 | 3.8459 |" in rgb
+    with pytest.raises(ValueError, match="dataset must be one of li_ye's .* received 'svhn'"):
+        protocol.table2("svhn", results)
+
+
+def test_report_reading_reads_the_figures_it_is_given(monkeypatch):
+    monkeypatch.delenv("GANLIB_QUICK", raising=False)
+    protocol = metrics.protocol
+    results = {
+        "cgan": protocol_result(0.8493, 0.9117, 0.9160),
+        "cdcgan": protocol_result(0.8924, 0.9168, 0.9160),
+    }
+    scores = {
+        "cgan": protocol.GeneratorScores(
+            label_accuracy=0.845, note="FID and IS: for RGB datasets only"
+        ),
+        "cdcgan": protocol.GeneratorScores(
+            label_accuracy=0.988, note="FID and IS: for RGB datasets only"
+        ),
+    }
+    text = protocol.report_reading("mnist", results, scores, epochs={"cgan": 10, "cdcgan": 9})
+    assert text.startswith("**This run** (full run), mnist; Table 2 at epochs cGANs 10, cDCGANs 9.")
+    assert "here cDCGANs (0.8924); the report: cDCGANs2 (1.0000) — not as in the report." in text
+    assert "holds here for no model of 2." in text
+    assert (
+        "  - cGANs: 0.8493 / 0.9117 / 0.9160 (does not hold); holds under the readings "
+        "`real_classifier`, `own_kind`" in text
+    )
+    # The report's own Table 2 is read too: its MNIST cGAN row has fake < mixed.
+    assert "cGANs 0.9952 / 0.9961 / 0.8218 (does not hold)" in text
+    assert "not measured here (FID and IS: for RGB datasets only)." in text
+    assert "cGANs 0.845 (below the 0.95 target), cDCGANs 0.988 (meets the 0.95 target)." in text
+    # Other figures, another reading: nothing in it is fixed prose.
+    results["cgan"] = protocol_result(0.97, 0.95, 0.9160)
+    scores["cgan"] = protocol.GeneratorScores(label_accuracy=0.962)
+    text = protocol.report_reading("mnist", results, scores, quick=True)
+    assert "**QUICK MODE**" in text.splitlines()[0]
+    assert "here cGANs (0.9700)" in text and "holds here for cGANs of 2." in text
+    assert "cGANs 0.962 (meets the 0.95 target)" in text
+
+
+def test_report_reading_compares_fid_and_is_where_measured(monkeypatch):
+    monkeypatch.delenv("GANLIB_QUICK", raising=False)
+    protocol = metrics.protocol
+    results = {m: protocol_result(0.8, 0.75, 0.7, classifier="resnet18") for m in protocol.MODELS}
+    scores = {
+        "cgan": protocol.GeneratorScores(fid=120.5, inception_score=2.1),
+        "cdcgan": protocol.GeneratorScores(fid=48.25, inception_score=4.4),
+        "cdcgan2": protocol.GeneratorScores(fid=60.0, inception_score=3.0),
+    }
+    text = protocol.report_reading("cifar10", results, scores)
+    assert (
+        "here lowest FID cDCGANs (48.25), highest IS cDCGANs (4.40); the report: lowest FID cDCGANs, highest IS cDCGANs"
+        in text
+    )
+    assert "Label accuracy" not in text  # none given: no line about it
+
+
+def test_classifier_accuracy_curves_draw_fig_8(tmp_path):
+    from matplotlib.ticker import MaxNLocator
+
+    from ganlib import plotting
+
+    results = {
+        "cGANs": protocol_result(0.85, 0.91, 0.92, epochs=4),
+        "cDCGANs": protocol_result(0.89, 0.92, 0.92, epochs=4),
+    }
+    path = tmp_path / "fig8.png"
+    figure = plotting.classifier_accuracy_curves(results, title="Fig 8 — mnist", path=path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [axis.get_title() for axis in figure.axes] == ["cGANs", "cDCGANs"]
+    for axis, result in zip(figure.axes, results.values()):
+        lines = {line.get_label(): line for line in axis.get_lines()}
+        assert len(lines) == 6  # three training sets × (training, validation)
+        for key in ("generated", "mixed", "real"):
+            for kind, style in (("training", "-"), ("validation", "--")):
+                line = lines[f"trained on {key} images: {kind}"]
+                assert list(line.get_xdata()) == [1, 2, 3, 4]
+                assert list(line.get_ydata()) == pytest.approx(result["history"][key][kind])
+                assert line.get_linestyle() == style
+        assert isinstance(axis.xaxis.get_major_locator(), MaxNLocator)
+        figure.canvas.draw()
+        assert all(float(t).is_integer() for t in axis.get_xticks())
+    renderer = figure.canvas.get_renderer()
+    (legend,) = figure.legends  # one legend for the figure, none over a panel's data
+    assert all(axis.get_legend() is None for axis in figure.axes)
+    boxes = [axis.get_window_extent(renderer) for axis in figure.axes]
+    assert not any(legend.get_window_extent(renderer).overlaps(box) for box in boxes)
+    title = figure.get_suptitle()
+    assert title == "Fig 8 — mnist"
+    top = figure._suptitle.get_window_extent(renderer)
+    assert not any(top.overlaps(axis.title.get_window_extent(renderer)) for axis in figure.axes)
+    with pytest.raises(ValueError, match=r"'old' has no per-epoch history of the classifiers"):
+        plotting.classifier_accuracy_curves({"old": {"accuracy_real": 0.9}})
+
+
+def test_loss_curves_title_sits_above_the_panels_titles():
+    from ganlib import plotting
+
+    history = {"epoch": [1, 2, 3], "d_loss": [1.0, 1.1, 1.2], "g_loss": [1.4, 1.3, 1.2]}
+    history |= {"d_real": [0.6, 0.6, 0.6], "d_fake": [0.4, 0.4, 0.4]}
+    figure = plotting.loss_curves(history, size=(9, 2.6), title="cGANs")
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    top = figure._suptitle.get_window_extent(renderer)
+    assert figure.get_suptitle() == "cGANs"
+    assert not any(top.overlaps(axis.title.get_window_extent(renderer)) for axis in figure.axes)
+
+
+def test_generator_scores_label_accuracy_and_the_no_inception_fallback(tmp_path, monkeypatch):
+    protocol = metrics.protocol
+    digits, labels = data.load_arrays("mnist_sample", "test")
+    by_class = {c: digits[labels == c].astype(np.float32) / 127.5 - 1 for c in range(10)}
+
+    def faithful(asked):
+        # A stand-in generator: a real test digit of each class asked for.
+        return np.stack([by_class[c][i % len(by_class[c])] for i, c in enumerate(asked)])
+
+    gray = protocol.generator_scores(faithful, "mnist", samples=200, quick=False)
+    assert gray.label_accuracy > 0.9 and gray.fid is None and gray.inception_score is None
+    assert gray.samples == 200 and "RGB datasets only" in gray.note
+
+    pictures, picture_labels = data.load_arrays("cifar10_sample", "test")
+    pictures = pictures[:64].astype(np.float32) / 127.5 - 1
+
+    def rgb(asked):
+        return pictures[np.arange(len(asked)) % len(pictures)]
+
+    real_test = (pictures, picture_labels[:64])
+    monkeypatch.setenv("GANLIB_INCEPTION_WEIGHTS", str(tmp_path / "missing.h5"))
+    found = protocol.generator_scores(rgb, "cifar10", real_test, samples=40, quick=False)
+    assert found.fid is None and found.inception_score is None
+    assert found.note.startswith("FID and IS not computed: Inception-v3 weights are not available")
+    assert 0.0 <= found.label_accuracy <= 1.0  # computed all the same
+    monkeypatch.delenv("GANLIB_INCEPTION_WEIGHTS")
+    quick = protocol.generator_scores(rgb, "cifar10", real_test, samples=40, quick=True)
+    assert "not computed in quick mode" in quick.note and quick.fid is None
+    with pytest.raises(ValueError, match="needs real_test=.*received None for 'cifar10'"):
+        protocol.generator_scores(rgb, "cifar10", samples=40, quick=False)
+    with pytest.raises(ValueError, match="needs classes= or real_test= for 'cifar100'"):
+        protocol.generator_scores(rgb, "cifar100", samples=40)
+
+
+def test_li_ye_presets_follow_the_parameters_and_quick_mode(monkeypatch):
+    protocol = metrics.protocol
+    monkeypatch.delenv("GANLIB_QUICK", raising=False)
+    presets = protocol.presets("mnist", epochs={"cgan": 3}, seed=2)
+    assert list(presets) == ["cgan", "cdcgan", "cdcgan2"]
+    assert [p.epochs for p in presets.values()] == [3, 10, 10]  # the report's 10 for the others
+    assert {p.seed for p in presets.values()} == {2} and presets["cdcgan2"].dataset == "mnist"
+    monkeypatch.setenv("GANLIB_QUICK", "1")
+    quick = protocol.presets("mnist", epochs=10)
+    assert {p.epochs for p in quick.values()} == {protocol.QUICK_EPOCHS}
+    assert {p.dataset for p in quick.values()} == {"mnist_sample"}
+    with pytest.raises(ValueError, match=r"epochs names models \['dcgan'\]"):
+        protocol.presets("mnist", epochs={"dcgan": 3})
+    with pytest.raises(ValueError, match="dataset must be one of li_ye's"):
+        protocol.presets("celeba")
