@@ -39,24 +39,26 @@
 
 # %% [markdown]
 # ## Setup
-#
-# In Colab the first cell installs ganlib from its repository; Jupyter users run `make install` in
-# their clone instead. The first output is the run card: how the run shown was made (mode, data,
-# epochs, device, wall time), filled in by the *Train* cell.
 
 # %%
 import importlib.util
+import os
 import subprocess
 import sys
 
 REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
 if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"], check=True)
+    # Colab: clone ganlib (its results/ holds the trained runs) and install it.
+    subprocess.run(f"git clone -q --depth 1 {REPOSITORY} /content/ganlib && {sys.executable} -m "
+                   "pip install -q -e /content/ganlib", shell=True, check=True)
+    sys.path.insert(0, "/content/ganlib")  # this kernel started before the install
+if os.path.isdir("/content/ganlib/notebooks"):  # Colab: run from the clone, as Jupyter does
+    os.chdir("/content/ganlib/notebooks")
 
 import ganlib
 from ganlib import data, metrics, models, notebook, plotting, reporting
 
-card = notebook.RunCard()
+card = notebook.RunCard()  # how this run was made: filled in by the Train cell
 
 # %% [markdown]
 # ## Hyperparameters
@@ -91,8 +93,7 @@ REPORT = {
                  losses="Fig 6: the change in loss through the epochs"),
     "celeba": dict(preset="milosevic_celeba", classes=["face"], figures={"Fig 7": (40, [0] * 9)},
                    samples="Fig 7: faces after 40 epochs (one class: an unconditional DCGAN)",
-                   losses="Fig 8: at the end of the training the loss grows exponentially",
-                   seconds=9632),
+                   losses="Fig 8: at the end of the training the loss grows", seconds=9632),
 }
 FACTS = reporting.pick(REPORT, DATASET, "DATASET")
 preset = notebook.preset(FACTS["preset"], epochs=EPOCHS, train_images=TRAIN_IMAGES, seed=SEED)
@@ -137,8 +138,7 @@ notebook.show_real(train_dataset, f"{DATASET}: 64×64, center-cropped, in [-1, 1
 
 # %%
 # NBVAL_CHECK_OUTPUT
-generator, discriminator = ganlib.build_models(preset)
-print(models.layer_table(generator), models.layer_table(discriminator), sep="\n\n")
+print(models.layer_table(*ganlib.build_models(preset)))
 
 # %% [markdown]
 # ## Runtime
@@ -213,6 +213,11 @@ for epoch, labels in FACTS["figures"].values():
 # A slider over all epochs: each one's snapshot and losses, where it sits on the curves, any collapse
 # flag, and the line that restores it. The same browser is saved as `epochs.html` in the run
 # directory (it opens in any browser, without a kernel), beside the animation `training.gif`.
+#
+# **TensorBoard**, if you prefer it: add `tensorboard=True` to the Train cell's `notebook.train(...)`
+# (or `--tensorboard` to `python -m ganlib train`); the per-step and per-epoch losses, D's scores, the
+# epoch metrics and each snapshot go to `RUN_DIR/tensorboard`, which Jupyter and Colab open with
+# `%load_ext tensorboard` and then `%tensorboard --logdir <RUN_DIR>/tensorboard`.
 
 # %%
 plotting.show_epochs(RUN_DIR, metric=None)  # no metric without a classifier: the losses
@@ -239,8 +244,7 @@ print(f"{spread} ({reporting.mode(RUN_DIR, stand_in=STAND_IN)})")
 # to end, nothing about quality.
 
 # %%
-history = ganlib.read_history(RUN_DIR)
 reporting.against_report(RUN_DIR, {
-    FACTS["samples"]: spread, FACTS["losses"]: reporting.trend(history, "d_loss", "g_loss"),
-    "D's outputs (saturated ones: the collapse alarm)": reporting.discriminator_state(history),
+    FACTS["samples"]: spread, FACTS["losses"]: reporting.trend(RUN_DIR, "d_loss", "g_loss"),
+    "D's outputs (saturated ones: the collapse alarm)": reporting.discriminator_state(RUN_DIR),
 }, stand_in=STAND_IN, report_seconds=FACTS["seconds"])

@@ -34,24 +34,26 @@
 
 # %% [markdown]
 # ## Setup
-#
-# In Colab the first cell installs ganlib from its repository; Jupyter users run `make install` in
-# their clone instead. The first output is the run card: how the run shown was made (mode, data,
-# epochs, device, wall time), filled in by the *Train* cell.
 
 # %%
 import importlib.util
+import os
 import subprocess
 import sys
 
 REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
 if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+{REPOSITORY}"], check=True)
+    # Colab: clone ganlib (its results/ holds the trained runs) and install it.
+    subprocess.run(f"git clone -q --depth 1 {REPOSITORY} /content/ganlib && {sys.executable} -m "
+                   "pip install -q -e /content/ganlib", shell=True, check=True)
+    sys.path.insert(0, "/content/ganlib")  # this kernel started before the install
+if os.path.isdir("/content/ganlib/notebooks"):  # Colab: run from the clone, as Jupyter does
+    os.chdir("/content/ganlib/notebooks")
 
 import ganlib
 from ganlib import metrics, models, notebook, plotting, reporting
 
-card = notebook.RunCard()
+card = notebook.RunCard()  # how this run was made: filled in by the Train cell
 
 # %% [markdown]
 # ## Hyperparameters
@@ -105,8 +107,7 @@ notebook.show_real(train_dataset, "real MNIST digits after the report's preproce
 
 # %%
 # NBVAL_CHECK_OUTPUT
-generator, discriminator = ganlib.build_models(preset)
-print(models.layer_table(generator), models.layer_table(discriminator), sep="\n\n")
+print(models.layer_table(*ganlib.build_models(preset)))
 
 # %% [markdown]
 # ## Runtime
@@ -184,6 +185,11 @@ plotting.labels_figure(RUN_DIR, 50, [7, 4, 1, 9, 0, 6, 6, 3, 2]);
 # suggested epoch, any collapse flag, and the line that restores it. The same browser is saved as
 # `epochs.html` in the run directory (it opens in any browser, without a kernel), beside the
 # animation `training.gif`.
+#
+# **TensorBoard**, if you prefer it: add `tensorboard=True` to the Train cell's `notebook.train(...)`
+# (or `--tensorboard` to `python -m ganlib train`); the per-step and per-epoch losses, D's scores, the
+# epoch metrics and each snapshot go to `RUN_DIR/tensorboard`, which Jupyter and Colab open with
+# `%load_ext tensorboard` and then `%tensorboard --logdir <RUN_DIR>/tensorboard`.
 
 # %%
 plotting.show_epochs(RUN_DIR, metric="label_accuracy")
@@ -224,9 +230,8 @@ print(f"\n{reached} ({reporting.mode(RUN_DIR)})")
 # the run.
 
 # %%
-history = ganlib.read_history(RUN_DIR)
 reporting.against_report(RUN_DIR, {
     "Figs 1–2: every digit is the one asked for": reached,
-    "Fig 3: the D loss converges to around 0.6": reporting.trend(history, "d_loss", near=0.6),
-    "D makes random guesses (around 0.5)": reporting.discriminator_state(history),
+    "Fig 3: the D loss converges to around 0.6": reporting.trend(RUN_DIR, "d_loss", near=0.6),
+    "D makes random guesses (around 0.5)": reporting.discriminator_state(RUN_DIR),
 }, report_seconds=1670)

@@ -96,8 +96,7 @@ real_batch = notebook.show_real(ganlib.load(preset.dataset, "train", batch_size=
 # which is the same function computed without overflow. This cell's output is checked by CI.
 
 # %%
-generator, discriminator = ganlib.build_models(preset)
-print(models.layer_table(generator), models.layer_table(discriminator), sep="\n\n")
+print(models.layer_table(*ganlib.build_models(preset)))
 
 # %% [markdown]
 # ## Runtime
@@ -164,6 +163,11 @@ best_generator = notebook.restore(RUN_DIR, BEST_EPOCH)
 # suggested epoch, any collapse flag, and the line that restores it. The same browser is saved as
 # `epochs.html` in the run directory (it opens in any browser, without a kernel), beside the
 # animation `training.gif`.
+#
+# **TensorBoard**, if you prefer it: add `tensorboard=True` to the Train cell's `notebook.train(...)`
+# (or `--tensorboard` to `python -m ganlib train`); the per-step and per-epoch losses, D's scores, the
+# epoch metrics and each snapshot go to `RUN_DIR/tensorboard`, which Jupyter and Colab open with
+# `%load_ext tensorboard` and then `%tensorboard --logdir <RUN_DIR>/tensorboard`.
 
 # %%
 plotting.show_epochs(RUN_DIR)
@@ -196,7 +200,7 @@ plotting.show_images(new_images, title=f"epoch {BEST_EPOCH}, new noise", size=5)
 # from epoch to epoch, and what the collapse alarm found.
 
 # %%
-notebook.summary(RUN_DIR, report_epochs=ganlib.get_preset(PRESET).epochs)
+notebook.summary(RUN_DIR)
 fid = metrics.metric_series(RUN_DIR, "domain_fid")
 rises = sum(later > earlier for earlier, later in zip(fid.values, fid.values[1:]))
 print(f"- domain FID {fid.values[0]:.1f} at epoch {fid.epochs[0]}, {fid.values[-1]:.1f} at epoch "

@@ -116,8 +116,7 @@ real_images = notebook.show_real(train_images, "Pretty Face training images", co
 
 # %%
 # NBVAL_CHECK_OUTPUT
-generator, discriminator = ganlib.build_models(preset)
-print(models.layer_table(generator), models.layer_table(discriminator), sep="\n\n")
+print(models.layer_table(*ganlib.build_models(preset)))
 
 # %% [markdown]
 # ## Runtime
@@ -183,6 +182,11 @@ else:
 # suggested epoch, any collapse flag, and the line that restores it. The same browser is saved as
 # `epochs.html` in the run directory (it opens in any browser, without a kernel), beside the
 # animation `training.gif`.
+#
+# **TensorBoard**, if you prefer it: add `tensorboard=True` to the Train cell's `notebook.train(...)`
+# (or `--tensorboard` to `python -m ganlib train`); the per-step and per-epoch losses, D's scores, the
+# epoch metrics and each snapshot go to `RUN_DIR/tensorboard`, which Jupyter and Colab open with
+# `%load_ext tensorboard` and then `%tensorboard --logdir <RUN_DIR>/tensorboard`.
 
 # %%
 plotting.show_epochs(RUN_DIR)
@@ -212,4 +216,4 @@ print(f"epoch {BEST_EPOCH}: Inception FID", f"{value:.1f}" if value is not None 
 # shows that the notebook runs end to end with the report's full architecture):
 
 # %%
-notebook.summary(RUN_DIR, report_epochs=ganlib.get_preset(PRESET).epochs, stand_in=STAND_IN);
+notebook.summary(RUN_DIR, stand_in=STAND_IN);

@@ -105,8 +105,7 @@ real_images = notebook.show_real(ganlib.load(preset.dataset, "test", batch_size=
 # This cell's output is checked by CI.
 
 # %%
-generator, discriminator = ganlib.build_models(preset)
-print(models.layer_table(generator), models.layer_table(discriminator), sep="\n\n")
+print(models.layer_table(*ganlib.build_models(preset)))
 
 # %% [markdown]
 # ## Runtime
@@ -181,6 +180,11 @@ best_generator = notebook.restore(RUN_DIR, BEST_EPOCH)
 # suggested epoch, any collapse flag, and the line that restores it. The same browser is saved as
 # `epochs.html` in the run directory (it opens in any browser, without a kernel), beside the
 # animation `training.gif`.
+#
+# **TensorBoard**, if you prefer it: add `tensorboard=True` to the Train cell's `notebook.train(...)`
+# (or `--tensorboard` to `python -m ganlib train`); the per-step and per-epoch losses, D's scores, the
+# epoch metrics and each snapshot go to `RUN_DIR/tensorboard`, which Jupyter and Colab open with
+# `%load_ext tensorboard` and then `%tensorboard --logdir <RUN_DIR>/tensorboard`.
 
 # %%
 plotting.show_epochs(RUN_DIR)
@@ -212,7 +216,7 @@ for name, score in scores.items():
 # shows no collapse on MNIST (its collapse is on CAT, epochs 55 → 60). This run's own figures:
 
 # %%
-notebook.summary(RUN_DIR, report_epochs=ganlib.get_preset(PRESET).epochs)
+notebook.summary(RUN_DIR)
 print(f"- all classes: class entropy {scores['class_entropy'].value:.3f} of its maximum at epoch "
       f"{BEST_EPOCH} (1.0: the ten digits equally often), domain FID {scores['domain_fid'].value:.1f}")
 print(f"- collapse alarm: {'epochs ' + str(sorted(alarm.flagged)) if alarm.flagged else 'no epoch'}"

@@ -37,15 +37,18 @@
 # ## Setup
 
 # %%
+import importlib.util
 import os
 import subprocess
 import sys
 
 REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
-if "google.colab" in sys.modules:  # Colab: clone ganlib (its results/ holds the trained runs)
-    subprocess.run(f"[ -d /content/ganlib ] || (git clone -q --depth 1 {REPOSITORY} /content/ganlib"
-                   " && pip install -q -e /content/ganlib)", shell=True, check=True)
+if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
+    # Colab: clone ganlib (its results/ holds the trained runs) and install it.
+    subprocess.run(f"git clone -q --depth 1 {REPOSITORY} /content/ganlib && {sys.executable} -m "
+                   "pip install -q -e /content/ganlib", shell=True, check=True)
     sys.path.insert(0, "/content/ganlib")  # this kernel started before the install
+if os.path.isdir("/content/ganlib/notebooks"):  # Colab: run from the clone, as Jupyter does
     os.chdir("/content/ganlib/notebooks")
 
 import ganlib
@@ -171,6 +174,11 @@ generators = {v: notebook.restore(run_dirs[v], e) for v, e in BEST_EPOCHS.items(
 # suggested epoch, any collapse flag, and the line that restores it. The same browser is saved as
 # `epochs.html` in the run directory (it opens in any browser, without a kernel), beside the
 # animation `training.gif`.
+#
+# **TensorBoard**, if you prefer it: add `tensorboard=True` to the Train cell's `notebook.train(...)`
+# (or `--tensorboard` to `python -m ganlib train`); the per-step and per-epoch losses, D's scores, the
+# epoch metrics and each snapshot go to `RUN_DIR/tensorboard`, which Jupyter and Colab open with
+# `%load_ext tensorboard` and then `%tensorboard --logdir <RUN_DIR>/tensorboard`.
 
 # %%
 plotting.show_epochs(run_dirs["vemuri_unet_cutmix"], metric=None)
@@ -212,7 +220,7 @@ for variant, generator in generators.items():  # the report's "Output Images", m
 # %%
 for variant, run_dir in run_dirs.items():
     print(f"{variant}:", end=" ")
-    notebook.summary(run_dir, report_epochs=ganlib.get_preset(variant).epochs, stand_in=STAND_IN)
+    notebook.summary(run_dir, stand_in=STAND_IN)
 ssim = {v: metrics.mean_ssim(images[v], real, seed=SEED) for v in images}  # the table's values
 print("SSIM order, highest first: this run", sorted(ssim, key=ssim.get, reverse=True),
       "| the report", sorted(REPORTED, key=REPORTED.get, reverse=True))
