@@ -125,6 +125,9 @@ def restore(run_dir, epoch: int):
 def first_images(dataset, count: int):
     """The first `count` images of a batched dataset (and their labels, if it has them), as arrays.
 
+    `dataset` is a batched `tf.data.Dataset` or any iterable of batches, e.g. `[(images, labels)]`
+    for arrays already in memory.
+
     Raises:
         ValueError: for a count below 1 or a dataset without any image.
     """
@@ -148,7 +151,8 @@ def show_real(dataset, title: str, *, count: int = 16, class_names=None, stand_i
     """Show the first `count` training images (with their labels, if the dataset has them).
 
     Args:
-        dataset: a batched `tf.data.Dataset` of images, or of (images, labels).
+        dataset: a batched `tf.data.Dataset` of images or of (images, labels), or any iterable
+            of such batches (`[(images, labels)]` for arrays in memory).
         title: what the images are, e.g. "real MNIST digits after the report's preprocessing".
         count: how many images to show.
         class_names: names for the labels (default: the numbers).

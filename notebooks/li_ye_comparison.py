@@ -38,16 +38,19 @@
 # ## Setup
 
 # %%
+import importlib.util
 import os
 import subprocess
 import sys
 
 REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
-if "google.colab" in sys.modules and not os.path.isdir("/content/ganlib"):
-    # Colab has no ganlib: clone it (its results/ holds the trained runs) and install it.
-    subprocess.run(["git", "clone", "--depth", "1", REPOSITORY, "/content/ganlib"], check=True)
+if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
+    # Colab: clone ganlib (its results/ holds the trained runs) and install it.
+    subprocess.run(f"git clone -q --depth 1 {REPOSITORY} /content/ganlib && {sys.executable} -m "
+                   "pip install -q -e /content/ganlib", shell=True, check=True)
+    sys.path.insert(0, "/content/ganlib")  # this kernel started before the install
+if os.path.isdir("/content/ganlib/notebooks"):  # Colab: run from the clone, as Jupyter does
     os.chdir("/content/ganlib/notebooks")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", ".."], check=True)
 
 from IPython.display import Markdown, display
 
@@ -160,6 +163,11 @@ BEST_EPOCHS = protocol.suggested_epochs(RUN_DIRS, DATASET, samples=EVAL_SAMPLES)
 # suggested epoch, any collapse flag, and the line that restores it. The same browser is saved as
 # `epochs.html` in the run directory (it opens in any browser, without a kernel), beside the
 # animation `training.gif`.
+#
+# **TensorBoard**, if you prefer it: add `tensorboard=True` to the Train cell's `notebook.train(...)`
+# (or `--tensorboard` to `python -m ganlib train`); the per-step and per-epoch losses, D's scores, the
+# epoch metrics and each snapshot go to `RUN_DIR/tensorboard`, which Jupyter and Colab open with
+# `%load_ext tensorboard` and then `%tensorboard --logdir <RUN_DIR>/tensorboard`.
 
 # %%
 plotting.show_epochs(RUN_DIRS["cdcgan"], metric="label_accuracy")
