@@ -276,6 +276,7 @@ def notebook_setup(
         The run directory to train into.
     """
     print(runtime_report(preset, steps or (1 if quick_mode() else 3)))
-    if Run(run_dir).finished(preset):  # a finished run (one shipped in results/) is only read
+    # A finished run (one shipped in results/) is only read; a quick run is trained again anyway.
+    if not quick_mode() and Run(run_dir).finished(preset):
         return run_dir
     return run_dir_on_drive(Path(run_dir).name, run_dir, mount=drive)
