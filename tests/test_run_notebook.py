@@ -63,6 +63,10 @@ def test_papermill_executes_with_the_parameters_injected(tmp_path):
     assert len(injected) == 1 and "EPOCHS = 2" in injected[0].source
     assert executed.cells[-1].outputs[0].text == "2\n"
     assert nbformat.read(path, as_version=4).cells[1].source == "EPOCHS = 50"
+    # A copy kept elsewhere says first which notebook it executes, and with what.
+    note = executed.cells[0]
+    assert note.cell_type == "markdown" and "[`n.ipynb`](n.ipynb)" in note.source
+    assert "`EPOCHS = 2`" in note.source
 
 
 def test_bad_argument_is_refused_before_anything_runs(tmp_path, capsys):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import re
 import sys
 import tempfile
@@ -49,7 +50,9 @@ def parse_parameters(items: list[str], known: list[str]) -> dict:
         if not sep or not name.isidentifier() or not text:
             raise ValueError(f"expected NAME=VALUE, got {item!r}")
         if name not in known:
-            raise ValueError(f"parameter {name!r} is not set in the parameters cell; it sets {known}")
+            raise ValueError(
+                f"parameter {name!r} is not set in the parameters cell; it sets {known}"
+            )
         try:
             values[name] = ast.literal_eval(text)
         except (ValueError, SyntaxError):
@@ -80,6 +83,27 @@ def strip_tf_logs(notebook) -> int:
         if "outputs" in cell:
             cell.outputs = kept
     return removed
+
+
+def copy_note(source: Path, output: Path, parameters: dict):
+    """The first cell of an executed copy kept elsewhere: which notebook it is, run how.
+
+    The copy's own Colab badge and relative paths are the source notebook's; opened from its
+    folder it would look for runs in the wrong place, so the note sends the reader to the source.
+    """
+    repo = Path(__file__).resolve().parents[1]
+    try:
+        name = source.resolve().relative_to(repo).as_posix()
+    except ValueError:  # a notebook outside the repository
+        name = source.name
+    link = Path(os.path.relpath(source.resolve(), output.resolve().parent)).as_posix()
+    settings = ", ".join(f"`{key} = {value!r}`" for key, value in parameters.items())
+    return nbformat.v4.new_markdown_cell(
+        f"*An executed copy of [`{name}`]({link})"
+        + (f", run with {settings}" if settings else "")
+        + ". To run it yourself, open that notebook (its Colab badge below opens it) and set the same"
+        " parameters in its parameters cell.*"
+    )
 
 
 def main(argv=None) -> int:
@@ -117,6 +141,8 @@ def main(argv=None) -> int:
         )
         result = nbformat.read(executed, as_version=4)
     strip_tf_logs(result)
+    if output.resolve() != args.notebook.resolve():
+        result.cells.insert(0, copy_note(args.notebook, output, parameters))
     output.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(result, output)
     print(f"{args.notebook} -> {output}: executed in {time.perf_counter() - start:.0f} s")
