@@ -46,7 +46,8 @@ def good_epoch(model, logs) -> bool:
     # Several callbacks ask at each epoch's end; reading every weight once per epoch is enough.
     # Keras hands them all the same logs dict, and the step count tells epochs apart.
     optimizer = getattr(model, "g_optimizer", None)
-    key = (id(logs), int(optimizer.iterations) if optimizer is not None else None)
+    # np.asarray reads a variable under any strategy (a MirroredVariable refuses int()).
+    key = (id(logs), int(np.asarray(optimizer.iterations)) if optimizer is not None else None)
     cached = getattr(model, "_ganlib_good_epoch", None)
     if cached is not None and cached[0] == key and key[1] is not None:
         return cached[1]
