@@ -68,6 +68,26 @@ _SVG_MARGIN = (58, 10, 34, 26)  # left, right, top, bottom
 _SCREEN_WIDTH = 320  # pixels a small snapshot is scaled up to, at most 8×
 
 
+def legend_beside(axis):
+    """The panel's legend to its right, outside it, so that no curve runs under the legend.
+
+    Returns the Legend, or None when the panel has no labelled artist. `tight_layout` makes room
+    for it.
+    """
+    handles, labels = axis.get_legend_handles_labels()
+    if not handles:
+        return None
+    return axis.legend(
+        handles,
+        labels,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        borderaxespad=0.0,
+        fontsize="small",
+        frameon=False,
+    )
+
+
 @dataclass(frozen=True)
 class _Epochs:
     """What the browser shows of a run, read once."""
@@ -504,7 +524,7 @@ def _curve_figure(data: _Epochs, size: float):
         axis.set_xlabel("epoch")
         axis.set_title(title, fontsize="small")
         if len(lines) > 1:
-            axis.legend(fontsize="small")
+            legend_beside(axis)
     for axis in axes[len(panels) :]:
         axis.set_axis_off()
     figure.tight_layout()

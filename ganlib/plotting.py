@@ -15,6 +15,7 @@ from matplotlib.ticker import MaxNLocator
 from ganlib.browser import (  # noqa: F401  (re-exported: the epoch browser and the animation)
     epoch_browser,
     export_epoch_browser,
+    legend_beside,
     show_epochs,
     show_training_animation,
     training_animation,
@@ -140,14 +141,14 @@ def loss_curves(history, size=(11.0, 3.6), *, title=None):
     loss_axis.set_xlabel("epoch")
     loss_axis.set_ylabel("loss")
     loss_axis.set_title("losses")
-    loss_axis.legend(loc="best", framealpha=0.8)
+    legend_beside(loss_axis)
     for key, label in (("d_real", "D(x), real"), ("d_fake", "D(G(z)), generated")):
         if key in history:
             prob_axis.plot(epochs, history[key], marker="o", label=label)
     prob_axis.set_ylim(0, 1)
     prob_axis.set_xlabel("epoch")
     prob_axis.set_title("discriminator's mean probability")
-    prob_axis.legend(loc="best", framealpha=0.8)
+    legend_beside(prob_axis)
     for axis in (loss_axis, prob_axis):
         axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
     if title:
@@ -527,7 +528,7 @@ def metric_curve(
     axis.set_xlabel("epoch")
     axis.set_ylabel(f"{metric} ({series.better} is better)")
     axis.set_title(f"{metric} on {series.samples} samples\n{series.extractor}", fontsize="small")
-    axis.legend()
+    legend_beside(axis)
     figure.tight_layout()
     return figure
 
@@ -642,7 +643,7 @@ def step_curves(run_dir, size=(11.0, 3.6)):
         axis.set_xlabel("epoch")
         axis.xaxis.set_major_locator(MaxNLocator(integer=True))
         axis.set_xlim(left=first - 1)
-        axis.legend()
+        legend_beside(axis)
     loss_axis.set_ylabel("loss")
     loss_axis.set_title("losses every few steps (dots: epoch means)")
     prob_axis.set_ylim(0, 1)

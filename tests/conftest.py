@@ -14,6 +14,7 @@ isolate_caches()
 import dataclasses  # noqa: E402
 
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 import ganlib  # noqa: E402
 from ganlib import data  # noqa: E402
@@ -43,6 +44,19 @@ def requires_data(*names):
         return test
 
     return decorate
+
+
+def legends_clear_of_panels(figure) -> bool:
+    """Whether every legend of a drawn figure lies outside every panel, so no curve runs under it."""
+    if not hasattr(figure.canvas, "get_renderer"):  # a closed figure: draw it off screen
+        FigureCanvasAgg(figure)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    legends = [*figure.legends, *(a.get_legend() for a in figure.axes if a.get_legend())]
+    panels = [axis.get_window_extent(renderer) for axis in figure.axes if axis.axison]
+    return bool(legends) and not any(
+        legend.get_window_extent(renderer).overlaps(panel) for legend in legends for panel in panels
+    )
 
 
 @pytest.fixture

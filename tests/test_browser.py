@@ -12,9 +12,11 @@ import shutil
 
 import numpy as np
 import pytest
+from conftest import legends_clear_of_panels
 from PIL import Image, ImageSequence
 
 import ganlib
+from ganlib import browser as browser_module
 from ganlib import plotting
 from ganlib.files import write_json
 from ganlib.images import write_png
@@ -206,6 +208,10 @@ def test_the_notebook_browser_follows_its_slider(run):
     assert snapshot.value == run.snapshot_path(3).read_bytes()
     assert "diversity 0.20" in details.value and "No weights saved for epoch 3" in restore.value
     assert type(curves).__name__ == "Output"  # the figure; it shows only with a kernel
+    figure, _ = browser_module._curve_figure(
+        browser_module._read_run(run.directory, "domain_fid"), 3.6
+    )
+    assert legends_clear_of_panels(figure)
 
 
 def test_a_trained_run_browses_and_its_restore_line_restores(trained_run, tmp_path):

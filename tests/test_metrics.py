@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 import scipy.linalg
+from conftest import legends_clear_of_panels
 
 from ganlib import metrics
 from ganlib.metrics import statistics
@@ -282,3 +283,4 @@ def test_metric_curve_plots_the_logged_values_and_marks_the_best_epoch(tmp_path)
     assert (list(star.get_xdata()), list(star.get_ydata())) == ([2], [4.0])
     assert star.get_label() == "suggested: epoch 2"
     assert "500 samples" in figure.axes[0].get_title()
+    assert legends_clear_of_panels(figure)

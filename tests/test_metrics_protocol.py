@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import legends_clear_of_panels
 
 from ganlib import data, metrics
 from ganlib.models.resnet import resnet18
@@ -328,6 +329,21 @@ def test_loss_curves_title_sits_above_the_panels_titles():
     top = figure._suptitle.get_window_extent(renderer)
     assert figure.get_suptitle() == "cGANs"
     assert not any(top.overlaps(axis.title.get_window_extent(renderer)) for axis in figure.axes)
+
+
+def test_loss_curves_legends_sit_beside_the_panels_not_over_the_curves():
+    from ganlib import plotting
+
+    # Curves that cross every corner of both panels: any legend inside would cover one of them.
+    history = {
+        "epoch": [1, 2, 3, 4],
+        "d_loss": [0.1, 3.0, 0.1, 3.0],
+        "g_loss": [3.0, 0.1, 3.0, 0.1],
+    }
+    history |= {"d_real": [0.0, 1.0, 0.0, 1.0], "d_fake": [1.0, 0.0, 1.0, 0.0]}
+    figure = plotting.loss_curves(history)
+    assert [len(axis.get_legend().get_texts()) for axis in figure.axes] == [2, 2]
+    assert legends_clear_of_panels(figure)
 
 
 def test_generator_scores_label_accuracy_and_the_no_inception_fallback(tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import legends_clear_of_panels
 
 import ganlib
 from ganlib import callbacks, plotting
@@ -91,6 +92,7 @@ def test_steps_csv_and_tensorboard_hold_every_epoch(preset, tmp_path):
     figure = plotting.step_curves(run.directory)
     assert len(figure.axes) == 2
     assert [int(t) for t in figure.axes[0].get_xticks() if t == int(t)]  # integer epoch ticks
+    assert legends_clear_of_panels(figure)
     figure.clf()
 
 
