@@ -68,6 +68,15 @@ _SVG_MARGIN = (58, 10, 34, 26)  # left, right, top, bottom
 _SCREEN_WIDTH = 320  # pixels a small snapshot is scaled up to, at most 8×
 
 
+def epoch_ticks(axis):
+    """Whole-number ticks on the x axis (epochs), also for a one-epoch run.
+
+    `MaxNLocator(integer=True)` alone falls back to fractional ticks when fewer than two whole
+    numbers are in view, as with a single epoch.
+    """
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+
+
 def legend_beside(axis):
     """The panel's legend to its right, outside it, so that no curve runs under the legend.
 
@@ -182,14 +191,15 @@ def _read_run(run_dir, metric: str | None) -> _Epochs:
                 series[name] = metric_series(run.directory, name)
             except (KeyError, ValueError):
                 continue  # records without per-epoch values, e.g. of a final evaluation only
+    flags, checked = _logged_flags(run, history, series)
     best, note = None, "No metric chosen for a suggested epoch."
     if metric is not None:
         try:
-            best = suggest_best_epoch(run.directory, metric)
+            # As the notebooks suggest: never a flagged epoch, unless every epoch is flagged.
+            best = suggest_best_epoch(run.directory, metric, exclude=flags, fallback=True)
             note = f"Suggested {best}."
         except ValueError as error:
             note = f"No suggested epoch: {error}"
-    flags, checked = _logged_flags(run, history, series)
     return _Epochs(
         run, epochs, history, series, best, note, flags, checked, tuple(run.saved_epochs())
     )
@@ -520,7 +530,7 @@ def _curve_figure(data: _Epochs, size: float):
             axis.axvline(data.best.epoch, color="tab:orange", linestyle="--", linewidth=1)
         markers.append(axis.axvline(data.start, color="tab:red", linewidth=1.5))
         axis.set_xlim(data.epochs[0] - 0.5, data.last_epoch + 0.5)
-        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+        epoch_ticks(axis)
         axis.set_xlabel("epoch")
         axis.set_title(title, fontsize="small")
         if len(lines) > 1:

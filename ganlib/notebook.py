@@ -24,6 +24,7 @@ from IPython.display import Markdown, display
 
 from ganlib import colab, plotting, reporting
 from ganlib.experiments import Experiment, describe, notebook_preset, quick_mode
+from ganlib.metrics.domain import get_domain
 from ganlib.runs import Run, first_finished, restore_epoch, run_card
 from ganlib.training import TrainResult
 from ganlib.training import train as train_run
@@ -155,12 +156,18 @@ def show_real(dataset, title: str, *, count: int = 16, class_names=None, stand_i
             of such batches (`[(images, labels)]` for arrays in memory).
         title: what the images are, e.g. "real MNIST digits after the report's preprocessing".
         count: how many images to show.
-        class_names: names for the labels (default: the numbers).
+        class_names: names for the labels, or the name of a dataset whose class names ganlib
+            knows ("fashion_mnist", "cifar10", ...; others keep the numbers); default: the numbers.
         stand_in: the images are stand-in pictures: the title says so first.
 
     Returns:
         The images shown (and their labels, for a labelled dataset), as NumPy arrays.
     """
+    if isinstance(class_names, str):
+        try:
+            class_names = get_domain(class_names).class_names
+        except ValueError:  # a dataset without a domain classifier: label numbers
+            class_names = None
     shown = first_images(dataset, count)
     images = shown[0] if isinstance(shown, tuple) else shown
     title = f"STAND-IN DATA: {title}" if stand_in else title

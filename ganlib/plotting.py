@@ -10,10 +10,10 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from ganlib.browser import (  # noqa: F401  (re-exported: the epoch browser and the animation)
     epoch_browser,
+    epoch_ticks,
     export_epoch_browser,
     legend_beside,
     show_epochs,
@@ -150,7 +150,7 @@ def loss_curves(history, size=(11.0, 3.6), *, title=None):
     prob_axis.set_title("discriminator's mean probability")
     legend_beside(prob_axis)
     for axis in (loss_axis, prob_axis):
-        axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+        epoch_ticks(axis)
     if title:
         # Before tight_layout, which then keeps the panels' titles below it.
         figure.suptitle(title)
@@ -476,7 +476,7 @@ def classifier_accuracy_curves(results: dict, *, title=None, size=None, path=Non
                 )
         axis.set_title(name)
         axis.set_xlabel("classifier epoch")
-        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+        epoch_ticks(axis)
         axis.grid(alpha=0.3)
     axes[0][0].set_ylabel("accuracy")
     handles, labels = axes[0][0].get_legend_handles_labels()
@@ -524,7 +524,7 @@ def metric_curve(
             linestyle="none",
             label=f"suggested: epoch {epoch}",
         )
-    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    epoch_ticks(axis)
     axis.set_xlabel("epoch")
     axis.set_ylabel(f"{metric} ({series.better} is better)")
     axis.set_title(f"{metric} on {series.samples} samples\n{series.extractor}", fontsize="small")
@@ -542,6 +542,7 @@ HISTORY_COLUMNS = {
     "d_fake": ("D(fake)", "{:>7.3f}"),
     "d_real_accuracy": ("acc(real)", "{:>9.3f}"),
     "d_fake_accuracy": ("acc(fake)", "{:>9.3f}"),
+    "cutmix_share": ("cutmix", "{:>6.2f}"),
     "epoch_seconds": ("seconds", "{:>7.0f}"),
 }
 
@@ -550,7 +551,7 @@ def history_table(run_dir, columns=None) -> str:
     """The per-epoch table of a run's history.csv: losses, D's mean outputs, seconds.
 
     Args:
-        run_dir: the run directory.
+        run_dir: the run directory, or its history as a dict of lists (as `loss_curves` takes).
         columns: keys of `HISTORY_COLUMNS` to print; None prints those the history holds.
 
     Returns:
@@ -562,7 +563,7 @@ def history_table(run_dir, columns=None) -> str:
     Example:
         >>> print(history_table("runs/sharma_pretty_face"))
     """
-    history = read_history(run_dir)
+    history = run_dir if isinstance(run_dir, dict) else read_history(run_dir)
     if columns is None:
         columns = [key for key in HISTORY_COLUMNS if key in history]
     missing = [key for key in columns if key not in HISTORY_COLUMNS or key not in history]
@@ -641,7 +642,7 @@ def step_curves(run_dir, size=(11.0, 3.6)):
                     zorder=3,
                 )
         axis.set_xlabel("epoch")
-        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+        epoch_ticks(axis)
         axis.set_xlim(left=first - 1)
         legend_beside(axis)
     loss_axis.set_ylabel("loss")

@@ -126,6 +126,40 @@ def test_each_frame_says_how_to_restore_it_and_what_was_flagged(run):
     assert "Nothing logged to check" in frames[0]["notes"]
 
 
+def test_a_flagged_epoch_is_never_the_suggested_one(tmp_path):
+    run = make_run(tmp_path / "run")
+    # Epoch 3 now has the lowest FID, but its diversity is flagged: epoch 2 stays suggested.
+    log_metric(
+        run.directory,
+        {
+            "epoch": 3,
+            "metric": "domain_fid",
+            "value": 10.0,
+            "samples": 200,
+            "extractor": "domain:fashion_mnist/test",
+            "seed": 0,
+        },
+    )
+    data = browser_module._read_run(run.directory, "domain_fid")
+    assert 3 in data.flags and data.best.epoch == 2
+    # With every epoch flagged, the best of all is suggested and the note says so.
+    for epoch in (1, 2):
+        log_metric(
+            run.directory,
+            {
+                "epoch": epoch,
+                "metric": "diversity",
+                "value": 0.01,
+                "samples": 200,
+                "extractor": "domain:fashion_mnist/test",
+                "seed": 0,
+            },
+        )
+    data = browser_module._read_run(run.directory, "domain_fid")
+    assert set(data.flags) == {1, 2, 3} and data.best.epoch == 3
+    assert "every epoch is excluded" in data.best.note
+
+
 def test_a_run_without_metrics_still_browses(tmp_path):
     run = make_run(tmp_path / "run", metrics=False)
     path = plotting.export_epoch_browser(run.directory, tmp_path / "elsewhere" / "page.html")

@@ -346,6 +346,17 @@ def test_loss_curves_legends_sit_beside_the_panels_not_over_the_curves():
     assert legends_clear_of_panels(figure)
 
 
+def test_a_one_epoch_run_has_one_whole_epoch_tick():
+    from ganlib import plotting
+
+    history = {"epoch": [1], "d_loss": [1.0], "g_loss": [1.4], "d_real": [0.6], "d_fake": [0.4]}
+    figure = plotting.loss_curves(history)
+    figure.canvas.draw()
+    for axis in figure.axes:
+        low, high = axis.get_xlim()
+        assert [t for t in axis.get_xticks() if low <= t <= high] == [1.0]
+
+
 def test_generator_scores_label_accuracy_and_the_no_inception_fallback(tmp_path, monkeypatch):
     protocol = metrics.protocol
     digits, labels = data.load_arrays("mnist_sample", "test")

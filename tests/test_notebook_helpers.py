@@ -133,6 +133,11 @@ def test_history_table_prints_one_row_per_epoch(one_epoch_run):
     assert lines[0].split()[:3] == ["epoch", "d_loss", "g_loss"] and len(lines) == 2
     assert lines[1].split()[0] == "1"
     assert plotting.history_table(one_epoch_run, ["epoch"]).splitlines() == ["epoch", "    1"]
+    shares = {"epoch": [1, 2], "d_loss": [1.0, 1.1], "cutmix_share": [0.5, 0.25]}
+    assert plotting.history_table(shares).splitlines()[1:] == [
+        "    1   1.0000    0.50",
+        "    2   1.1000    0.25",
+    ]
     with pytest.raises(ValueError, match="nonsense"):
         plotting.history_table(one_epoch_run, ["nonsense"])
 
@@ -246,6 +251,19 @@ def test_notebook_first_images_with_and_without_labels():
     assert shown.shape == (4, 28, 28, 1)
     with pytest.raises(ValueError, match="0"):
         notebook.first_images(plain, 0)
+
+
+def test_show_real_names_the_classes_of_a_dataset_ganlib_knows(monkeypatch):
+    from ganlib import notebook, plotting
+
+    seen = []
+    monkeypatch.setattr(
+        plotting, "show_labeled", lambda images, labels, names, **kw: seen.append(names)
+    )
+    labelled = data.load("fashion_mnist_sample", with_labels=True, batch_size=5)
+    for names in ("fashion_mnist", "intel_scenes", None, ("a",) * 10):
+        notebook.show_real(labelled, "sample", count=2, class_names=names)
+    assert seen[0][0] == "T-shirt/top" and seen[1:3] == [None, None] and seen[3] == ("a",) * 10
 
 
 def test_notebook_show_collapse_draws_the_flagged_pair_or_the_quiet_one(one_epoch_run):
