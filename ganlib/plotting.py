@@ -57,7 +57,7 @@ def show_images(images, rows=None, columns=None, title=None, size=6.0):
     return figure
 
 
-def epoch_collage(run_dir, epochs=None, highlight=None, size=3.0, flagged=()):
+def epoch_collage(run_dir, epochs=None, highlight=None, size=3.0, flagged=(), *, title=None):
     """Snapshots of chosen epochs side by side, as the reports' Fig 5.1 and 5.2.
 
     Args:
@@ -67,6 +67,7 @@ def epoch_collage(run_dir, epochs=None, highlight=None, size=3.0, flagged=()):
         highlight: an epoch to mark (e.g. the suggested best one).
         size: inches per panel.
         flagged: epochs a collapse alarm flagged, titled so (a suggested epoch among them too).
+        title: a title above the panels (e.g. the model's name), laid out clear of theirs.
 
     Returns:
         A matplotlib Figure.
@@ -92,6 +93,8 @@ def epoch_collage(run_dir, epochs=None, highlight=None, size=3.0, flagged=()):
         _imshow(axis, read_png(run.snapshot_path(epoch)), title)
         if epoch == highlight:
             axis.title.set_color("tab:red")
+    if title:
+        figure.suptitle(title)  # before tight_layout, which then keeps the panels' titles below it
     figure.tight_layout()
     return figure
 

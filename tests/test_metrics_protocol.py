@@ -331,6 +331,27 @@ def test_loss_curves_title_sits_above_the_panels_titles():
     assert not any(top.overlaps(axis.title.get_window_extent(renderer)) for axis in figure.axes)
 
 
+def test_epoch_collage_title_sits_above_the_panels_titles(tmp_path):
+    from ganlib import plotting
+    from ganlib.images import write_png
+    from ganlib.runs import Run
+
+    run = Run(tmp_path)
+    for epoch in (0, 1, 2):
+        write_png(run.snapshot_path(epoch), np.full((8, 8, 1), 40 * epoch, np.uint8))
+    figure = plotting.epoch_collage(tmp_path, [0, 1, 2], highlight=2, flagged=[1], title="U-Net")
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    top = figure._suptitle.get_window_extent(renderer)
+    assert [a.get_title() for a in figure.axes] == [
+        "epoch 0",
+        "epoch 1 (flagged)",
+        "epoch 2 (suggested)",
+    ]
+    assert not any(top.overlaps(axis.title.get_window_extent(renderer)) for axis in figure.axes)
+    assert all(top.y0 >= axis.title.get_window_extent(renderer).y1 for axis in figure.axes)
+
+
 def test_loss_curves_legends_sit_beside_the_panels_not_over_the_curves():
     from ganlib import plotting
 
