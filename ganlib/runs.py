@@ -343,7 +343,7 @@ class Run:
             else []
         )
 
-    def ship(self, destination, epochs, *, float16: bool = True) -> Run:
+    def ship(self, destination, epochs, *, float16: bool = True, snapshot_every: int = 1) -> Run:
         """Copy this run into `destination` to be committed: its whole record, few weights.
 
         The copy holds config.json, history.csv, metrics.jsonl, the run card and every snapshot,
@@ -356,6 +356,9 @@ class Run:
             destination: a new or empty folder, or an earlier shipped copy of a run (replaced).
             epochs: the epochs whose generator weights to keep (each one of `saved_epochs()`).
             float16: store the weights as float16 (they are restored into float32 layers).
+            snapshot_every: keep the snapshot of every this many epochs only, besides epoch 0,
+                the last and the shipped ones (1: all). A 10×10 grid of 32×32 RGB images is about
+                0.3 MB, so 100 epochs of them would take most of a repository's budget.
 
         Returns:
             The `Run` in `destination`.
@@ -364,6 +367,14 @@ class Run:
             ValueError: naming the epoch or folder at fault, before anything is written.
         """
         destination = Run(destination)
+        if (
+            isinstance(snapshot_every, bool)
+            or not isinstance(snapshot_every, int)
+            or snapshot_every < 1
+        ):
+            raise ValueError(
+                f"snapshot_every must be a positive integer, received {snapshot_every!r}."
+            )
         saved = self.saved_epochs()
         epochs = sorted({int(e) for e in epochs})
         missing = [e for e in epochs if e not in saved]
@@ -396,8 +407,12 @@ class Run:
                 with atomic_path(destination.directory / name) as path:
                     shutil.copyfile(self.directory / name, path)
         destination.snapshots_dir.mkdir(exist_ok=True)
+        snapshot_epochs = self.snapshot_epochs()
+        kept = {e for e in snapshot_epochs if e % snapshot_every == 0} | set(epochs)
+        kept |= {snapshot_epochs[-1]} if snapshot_epochs else set()
+        left_out = {self.snapshot_path(e).name for e in snapshot_epochs if e not in kept}
         for source in sorted(self.snapshots_dir.iterdir()):
-            if not is_temporary(source):
+            if not is_temporary(source) and source.name not in left_out:
                 with atomic_path(destination.snapshots_dir / source.name) as path:
                     shutil.copyfile(source, path)
         destination.checkpoints_dir.mkdir(exist_ok=True)
@@ -419,6 +434,10 @@ class Run:
             "snapshot_difference": differences,
             "from": str(self.directory),
         }
+        if left_out:
+            # The others stay in the source run; the browser and the collage show what is here.
+            card["shipped"]["snapshot_every"] = snapshot_every
+            card["shipped"]["snapshot_epochs"] = sorted(kept)
         write_json(destination.card_path, card)
         return destination
 

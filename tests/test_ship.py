@@ -78,6 +78,18 @@ def test_shipping_refuses_unsaved_epochs_and_foreign_folders_before_writing(trai
     assert Run(other).saved_epochs() == [1, 2] and Run(other).state_epoch() == 2
 
 
+def test_a_long_run_ships_every_nth_snapshot_and_says_which(trained_run, tmp_path):
+    run = trained_run.run
+    with pytest.raises(ValueError, match=r"snapshot_every must be a positive integer, received 0"):
+        run.ship(tmp_path / "none", [2], snapshot_every=0)
+    assert not (tmp_path / "none").exists()
+    thin = run.ship(tmp_path / "thin", [2], snapshot_every=2)
+    assert thin.snapshot_epochs() == [0, 2]  # epoch 1 left out; 0, the last, the shipped kept
+    assert (thin.snapshots_dir / "latents.npy").is_file()  # the grid, to check a restore
+    assert thin.shipped()["snapshot_every"] == 2 and thin.shipped()["snapshot_epochs"] == [0, 2]
+    assert thin.reproduces_snapshot(ganlib.restore_epoch(thin.directory, 2), 2)
+
+
 @pytest.mark.parametrize("run_dir", SHIPPED, ids=[str(p.relative_to(RESULTS)) for p in SHIPPED])
 def test_every_committed_run_restores_its_shipped_epochs(run_dir):
     run = Run(run_dir)
