@@ -2,11 +2,13 @@
 
 Usage:
     python tools/ship_run.py SOURCE DESTINATION [--metric label_accuracy] [--also domain_fid]
-        [--samples 1000] [--epochs 40,50]
+        [--samples 1000] [--epochs 40,50] [--snapshot-every 5] [--no-last]
 
 Every saved epoch of SOURCE is evaluated (`ganlib.metrics.evaluate_epochs`, values logged to its
 metrics.jsonl), then `Run.ship` copies its record to DESTINATION with the float16 generators of the
-suggested epoch, the last one and any `--epochs` (those a notebook or the report's figures show).
+suggested epoch, the last one (unless `--no-last`) and any `--epochs` (those a notebook or the
+report's figures show); `--snapshot-every N` keeps every Nth epoch's snapshot (with 0, the last
+and the shipped ones), for long runs of large snapshots.
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ def main(argv=None) -> int:
     parser.add_argument("--also", default="", help="more metrics to log, comma-separated")
     parser.add_argument("--samples", type=int, default=1000, help="generated images per epoch")
     parser.add_argument("--epochs", default="", help="more epochs to keep, comma-separated")
+    parser.add_argument(
+        "--snapshot-every", type=int, default=1, help="keep every Nth epoch's snapshot (1: all)"
+    )
+    parser.add_argument(
+        "--last",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="keep the last epoch's weights too (default)",
+    )
     args = parser.parse_args(argv)
     try:
         extra = [int(e) for e in args.epochs.split(",") if e.strip()]
@@ -35,8 +46,9 @@ def main(argv=None) -> int:
         metrics.evaluate_epochs(args.source, names, samples=args.samples)
         best = metrics.suggest_best_epoch(args.source, args.metric)
         run = runs.Run(args.source)
-        keep = sorted({best.epoch, run.saved_epochs()[-1], *extra})
-        shipped = run.ship(args.destination, keep)
+        last = [run.saved_epochs()[-1]] if args.last else []
+        keep = sorted({best.epoch, *last, *extra})
+        shipped = run.ship(args.destination, keep, snapshot_every=args.snapshot_every)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
