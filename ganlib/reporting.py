@@ -192,7 +192,7 @@ def discriminator_state(history: Mapping, *, saturation: float = SATURATION) -> 
         )
     real, fake = real[-1], fake[-1]
     if any(v < saturation or v > 1 - saturation for v in (real, fake)):
-        verdict = f"D is saturated (an output within {saturation:g} of 0 or 1: the collapse alarm)"
+        verdict = f"D is saturated (a mean output within {saturation:g} of 0 or 1)"
     elif real > WINNING and fake < 1 - WINNING:
         verdict = "D is winning (it tells real from generated)"
     elif fake > real:

@@ -178,11 +178,12 @@ plotting.epoch_collage(RUN_DIR, plotting.spread([0, *epochs], 5));
 plotting.labeled_snapshot(RUN_DIR, epochs[-1], class_names=FACTS["classes"]);
 
 # %% [markdown]
-# The generator and discriminator losses per epoch (the report's Fig 6 for Animal-faces, Fig 8 for
-# CelebA), and D's mean outputs: values within 0.02 of 0 or 1 mean D has saturated.
+# The generator and discriminator losses (the report's Fig 6 for Animal-faces, Fig 8 for CelebA),
+# and D's mean outputs: values within 0.02 of 0 or 1 mean D has saturated. The lines are the running
+# means every few steps (each restarts with its epoch), the dots the epoch means.
 
 # %%
-plotting.loss_curves(RUN_DIR);
+plotting.step_curves(RUN_DIR);
 
 # %%
 print(plotting.history_table(RUN_DIR))
@@ -246,5 +247,5 @@ print(f"{spread} ({reporting.mode(RUN_DIR, stand_in=STAND_IN)})")
 # %%
 reporting.against_report(RUN_DIR, {
     FACTS["samples"]: spread, FACTS["losses"]: reporting.trend(RUN_DIR, "d_loss", "g_loss"),
-    "D's outputs (saturated ones: the collapse alarm)": reporting.discriminator_state(RUN_DIR),
+    f"D's mean outputs (saturated: within {reporting.SATURATION:g} of 0 or 1)": reporting.discriminator_state(RUN_DIR),
 }, stand_in=STAND_IN, report_seconds=FACTS["seconds"])

@@ -147,10 +147,11 @@ plotting.epoch_collage(RUN_DIR, plotting.spread([0, *epochs], 5));
 plotting.labeled_snapshot(RUN_DIR, epochs[-1]);  # MNIST's labels are the digits themselves
 
 # %% [markdown]
-# The generator and discriminator losses per epoch (the report's Fig 3):
+# The generator and discriminator losses (the report's Fig 3) and D's mean outputs: the lines are
+# the running means every few steps (each restarts with its epoch), the dots the epoch means.
 
 # %%
-plotting.loss_curves(RUN_DIR);
+plotting.step_curves(RUN_DIR);
 
 # %%
 print(plotting.history_table(RUN_DIR))
@@ -198,18 +199,20 @@ plotting.show_epochs(RUN_DIR, metric="label_accuracy")
 # ## Evaluate
 #
 # The restored epoch on new noise: label accuracy, domain FID and domain IS (MNIST classifier), on
-# `EVAL_SAMPLES` images with every digit equally often. The target for a well-trained conditional
-# generator on MNIST is a label accuracy of at least 0.95.
+# `EVAL_SAMPLES` images with every digit equally often. The label accuracy is read against ganlib's
+# own bar for "the generator draws the digit it is asked for", a label accuracy of at least 0.95 on
+# MNIST (`metrics.protocol.LABEL_ACCURACY_TARGETS`); it is not a figure of the report, which judges
+# its labelled digits by eye.
 
 # %%
 scores = metrics.evaluate_generator(best_generator, ["label_accuracy", "domain_fid", "domain_is"],
                                     domain="mnist", samples=EVAL_SAMPLES, seed=1)
 for score in scores.values():
     print(f"{score.metric:>15}: {score.value:.4f}  ({score.samples} samples, {score.extractor})")
-TARGET = 0.95  # label accuracy of a well-trained conditional generator
+BAR = metrics.protocol.LABEL_ACCURACY_TARGETS["mnist"]  # ganlib's bar, not the report's
 accuracy = scores["label_accuracy"].value
-verdict = "meets" if accuracy >= TARGET else "is below"
-reached = f"label accuracy {accuracy:.3f} at epoch {BEST_EPOCH} {verdict} the target {TARGET}"
+verdict = "meets" if accuracy >= BAR else "is below"
+reached = f"label accuracy {accuracy:.3f} at epoch {BEST_EPOCH} {verdict} ganlib's bar {BAR} for drawing the digit asked for"
 print(f"\n{reached} ({reporting.mode(RUN_DIR)})")
 
 # %% [markdown]
@@ -219,7 +222,7 @@ print(f"\n{reached} ({reporting.mode(RUN_DIR)})")
 # scores above), whichever run this is:
 #
 # - **Labels are obeyed** (Figs 1–2: each digit is the one asked for): here measured by a classifier
-#   rather than by eye, against the target 0.95.
+#   rather than by eye, against ganlib's bar of 0.95 (not the report's: it has no such figure).
 # - **D loss settles near 0.6** (Fig 3: "around 0.5 probability", D guessing): a D loss that falls
 #   towards 0 with D(real) → 1 and D(fake) → 0 means D is winning instead.
 # - **Training time**: 1,670 s for 50 epochs on a GPU; the first line below gives this run's epochs,

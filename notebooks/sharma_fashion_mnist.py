@@ -126,22 +126,34 @@ notebook.train(preset, RUN_DIR, card, verbose=2);
 # epochs 0, 5, 10, 15 and 20). ganlib adds a number to look at beside them: the **domain FID** of each
 # saved epoch, the Fréchet distance between generated and real Fashion-MNIST test images in the feature
 # space of the small Fashion-MNIST classifier shipped with ganlib (lower is better; it compares epochs
-# of one run, not runs scored with another classifier — see docs/metrics.md). The suggested epoch is the
-# one with the lowest value; the collage shows the same fixed latent grid at each epoch, so the epochs
-# compare like with like.
+# of one run, not runs scored with another classifier — see docs/metrics.md).
+#
+# First, has the generator collapsed? The **collapse alarm** flags an epoch whose samples lose
+# classes (by the domain classifier's histogram), whose sample diversity drops sharply, or whose
+# discriminator outputs saturate. The suggested epoch is the one with the lowest domain FID among the
+# epochs the alarm does not flag (if it flags them all, the lowest of all, and the suggestion says
+# so). The collage shows the same fixed latent grid at each epoch, so the epochs compare like with
+# like; it titles the suggested epoch and any flagged one.
 
 # %%
 SAMPLES = 200 if QUICK else 2000  # generated images per epoch
 metrics.evaluate_epochs(RUN_DIR, metrics.DEFAULT_METRICS, samples=SAMPLES)
-best = metrics.suggest_best_epoch(RUN_DIR, "domain_fid")
-print("suggested:", best)
+alarm = metrics.collapse_alarm(RUN_DIR, samples=SAMPLES)
+best = metrics.suggest_best_epoch(RUN_DIR, "domain_fid", exclude=alarm.flagged, fallback=True)
+print("flagged epochs:", sorted(alarm.flagged) or "none", "| suggested:", best)
+alarm
 
 # %%
 epochs = ganlib.Run(RUN_DIR).completed_epochs()  # all snapshotted; weights: list_epochs
-plotting.epoch_collage(RUN_DIR, plotting.spread([0, *epochs], 5), highlight=best.epoch);
+plotting.epoch_collage(RUN_DIR, plotting.spread([0, *epochs], 5), highlight=best.epoch,
+                       flagged=alarm.flagged);
+
+# %% [markdown]
+# The losses and D's mean outputs: the lines are the running means every few steps (each restarts
+# with its epoch), the dots the epoch means; then the domain FID per epoch.
 
 # %%
-plotting.loss_curves(RUN_DIR)
+plotting.step_curves(RUN_DIR)
 plotting.metric_curve(RUN_DIR, "domain_fid");
 
 # %%
@@ -175,16 +187,6 @@ plotting.show_epochs(RUN_DIR)
 # %% [markdown]
 # ## Evaluate
 #
-# Has the generator collapsed? The alarm flags an epoch whose samples lose classes (by the domain
-# classifier's histogram), whose sample diversity drops sharply, or whose discriminator outputs
-# saturate.
-
-# %%
-alarm = metrics.collapse_alarm(RUN_DIR, samples=SAMPLES)
-print("flagged epochs:", sorted(alarm.flagged) or "none")
-alarm
-
-# %% [markdown]
 # New images from new noise (the analogue of the report's Fig 5.4):
 
 # %%
@@ -203,8 +205,9 @@ plotting.show_images(new_images, title=f"epoch {BEST_EPOCH}, new noise", size=5)
 notebook.summary(RUN_DIR)
 fid = metrics.metric_series(RUN_DIR, "domain_fid")
 rises = sum(later > earlier for earlier, later in zip(fid.values, fid.values[1:]))
+low, at = min(zip(fid.values, fid.epochs))
 print(f"- domain FID {fid.values[0]:.1f} at epoch {fid.epochs[0]}, {fid.values[-1]:.1f} at epoch "
-      f"{fid.epochs[-1]}, lowest {min(fid.values):.1f} at epoch {best.epoch}; it rose in {rises} of "
-      f"{len(fid.values) - 1} steps from one epoch to the next (the report: quality oscillates).")
+      f"{fid.epochs[-1]}, lowest {low:.1f} at epoch {at} (suggested: epoch {best.epoch}); it rose in "
+      f"{rises} of {len(fid.values) - 1} steps from one epoch to the next (the report: quality oscillates).")
 print(f"- collapse alarm: {'epochs ' + str(sorted(alarm.flagged)) if alarm.flagged else 'no epoch'}"
       " flagged (the report's settings aim at a balanced D: D(x) and D(G(z)) far from 0 and 1).")

@@ -131,15 +131,16 @@ notebook.train(preset, RUN_DIR, card, verbose=2);
 # %% [markdown]
 # ## Pick the best epoch
 #
-# The fixed latent grid at a few epochs (0 is the untrained generator), the losses and the
-# discriminator's mean outputs per epoch.
+# The fixed latent grid at a few epochs (0 is the untrained generator), then the losses and the
+# discriminator's mean outputs: the lines are the running means every few steps (each restarts with
+# its epoch), the dots the epoch means.
 
 # %%
 epochs = ganlib.Run(RUN_DIR).completed_epochs()  # all snapshotted; weights: list_epochs
 plotting.epoch_collage(RUN_DIR, plotting.spread([0, *epochs], 5));
 
 # %%
-plotting.loss_curves(RUN_DIR);
+plotting.step_curves(RUN_DIR);
 
 # %%
 print(plotting.history_table(RUN_DIR))

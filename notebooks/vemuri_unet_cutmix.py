@@ -66,10 +66,11 @@ card = notebook.RunCard()  # how this run was made: filled in by the Train cell
 # *Reading* (what the report leaves open): 128×128×3 faces; Adam's β1 is Keras' default 0.9; batches
 # of 32 and 100 epochs; kernel sizes 4×4 (basic GAN) and 3×3 (U-Net, with 2×2 max pooling and ×2
 # upsampling); all the models share the basic discriminator; the U-Net's input is a noise image
-# of the output's size (the report says 224×224 in, 128×128 out); CutMix is applied to half of the
-# batches (the rate the U-Net GAN paper, the report's [1], ramps up to). The report gives model 4
-# nothing but its output size, so it trains as model 2 (no CutMix) on the same faces resized to
-# 64×64, from a 64×64 noise image.
+# of the output's size (the report says 224×224 in, 128×128 out); each batch is mixed by CutMix
+# with probability 0.5 (the rate the U-Net GAN paper, the report's [1], ramps up to), so about half
+# of them: the share actually mixed is logged per epoch (the `cutmix` column of the history table)
+# and printed at the end. The report gives model 4 nothing but its output size, so it trains as
+# model 2 (no CutMix) on the same faces resized to 64×64, from a 64×64 noise image.
 #
 # `GANLIB_QUICK=1` shrinks each run to 4 images, one batch of 4 and 1 epoch (the U-Net needs seconds
 # per image on a CPU), with the same architectures.
@@ -154,13 +155,16 @@ card.update(run_dirs.values(), stand_in=STAND_IN);
 # %% [markdown]
 # ## Pick the best epoch
 #
-# Each model's fixed latent grid over its epochs, and its losses. The report reads the basic GAN's
-# saturation from its final losses (generator 7.83, discriminator 0.075).
+# Each model's fixed latent grid over its epochs (titled with the model), then its losses and D's
+# outputs: the lines are the running means every few steps (each restarts with its epoch), the dots
+# the epoch means. The history tables come first; the CutMix run's has a `cutmix` column, the share
+# of its batches CutMix mixed in each epoch. The report reads the basic GAN's saturation from its
+# final losses (generator 7.83, discriminator 0.075).
 
 # %%
 for variant, run_dir in run_dirs.items():
-    plotting.epoch_collage(run_dir, plotting.spread([0, *ganlib.list_epochs(run_dir)], 5)).suptitle(variant)
-    plotting.loss_curves(run_dir).suptitle(variant)
+    plotting.epoch_collage(run_dir, plotting.spread([0, *ganlib.list_epochs(run_dir)], 5), title=variant)
+    plotting.step_curves(run_dir)
     print(variant, plotting.history_table(run_dir), sep="\n")
 
 # %%
@@ -214,15 +218,16 @@ for variant, generator in generators.items():  # the report's "Output Images", m
 # 3.072, discriminator 0.0749; SSIM 0.587, FID 8231), the best of the three; **3.** CutMix in the
 # discriminator does not help in its short training (SSIM 0.530, FID 9474); **4.** the U-Net with
 # self-attention is shown by its 64×64 faces, without losses or metrics. What this run is and what
-# it measured, read from its own files (in quick mode and on stand-in data it only shows that the
-# four models train and evaluate end to end with the report's architectures):
+# it measured, read from its own files, with the share of the CutMix run's batches CutMix actually
+# mixed (from its history; in quick mode and on stand-in data it only shows that the four models
+# train and evaluate end to end with the report's architectures):
 
 # %%
-for variant, run_dir in run_dirs.items():
-    print(f"{variant}:", end=" ")
+for variant, run_dir in run_dirs.items():  # with CutMix: the share of batches it mixed, from history.csv
+    share = ganlib.read_history(run_dir).get("cutmix_share")
+    print(f"{variant}:" + (f" CutMix mixed {sum(share) / len(share):.0%} of its batches." if share else ""), end=" ")
     notebook.summary(run_dir, stand_in=STAND_IN)
 ssim = {v: metrics.mean_ssim(images[v], real, seed=SEED) for v in images}  # the table's values
-print("SSIM order, highest first: this run", sorted(ssim, key=ssim.get, reverse=True),
-      "| the report", sorted(REPORTED, key=REPORTED.get, reverse=True))
+print("SSIM order, highest first: this run", sorted(ssim, key=ssim.get, reverse=True), "| the report", sorted(REPORTED, key=REPORTED.get, reverse=True))
 if "vemuri_unet_attention" in generators:  # γ starts at 0: how far training has turned attention on
     print(f"attention weight γ: {float(generators['vemuri_unet_attention'].get_layer('middle_attention').gamma):.2g}")

@@ -253,14 +253,14 @@ def test_report_reading_reads_the_figures_it_is_given(monkeypatch):
     # The report's own Table 2 is read too: its MNIST cGAN row has fake < mixed.
     assert "cGANs 0.9952 / 0.9961 / 0.8218 (does not hold)" in text
     assert "not measured here (FID and IS: for RGB datasets only)." in text
-    assert "cGANs 0.845 (below the 0.95 target), cDCGANs 0.988 (meets the 0.95 target)." in text
+    assert "cGANs 0.845 (below ganlib's bar of 0.95), cDCGANs 0.988 (reaches ganlib's bar of 0.95)." in text
     # Other figures, another reading: nothing in it is fixed prose.
     results["cgan"] = protocol_result(0.97, 0.95, 0.9160)
     scores["cgan"] = protocol.GeneratorScores(label_accuracy=0.962)
     text = protocol.report_reading("mnist", results, scores, quick=True)
     assert "**QUICK MODE**" in text.splitlines()[0]
     assert "here cGANs (0.9700)" in text and "holds here for cGANs of 2." in text
-    assert "cGANs 0.962 (meets the 0.95 target)" in text
+    assert "cGANs 0.962 (reaches ganlib's bar of 0.95)" in text
 
 
 def test_report_reading_compares_fid_and_is_where_measured(monkeypatch):
