@@ -447,7 +447,8 @@ def quick_mode() -> bool:
 # Per-preset quick-mode overrides, on top of the shrinking `quick_preset` does: the 64×64 and
 # 128×128 networks of these reports take seconds per image on a CPU, so their smoke runs keep the
 # architecture and shrink the data (and the batch, the snapshot grid, the epochs) further.
-_VEMURI_QUICK = {"train_images": 4, "batch_size": 4, "epochs": 1, "snapshot_grid": (1, 4)}
+# Vemuri: two batches, so that the CutMix run's coin (p = 0.5 a batch) has two chances to come up.
+_VEMURI_QUICK = {"train_images": 8, "batch_size": 4, "epochs": 1, "snapshot_grid": (1, 4)}
 _MILOSEVIC_QUICK = {"train_images": 30, "batch_size": 15}
 QUICK_OVERRIDES = {
     "sharma_pretty_face": {"train_images": 4, "batch_size": 4, "snapshot_grid": (2, 4)},

@@ -30,7 +30,7 @@ def test_quick_preset_applies_the_per_preset_overrides():
     assert (quick.train_images, quick.batch_size, quick.snapshot_grid) == (4, 4, (2, 4))
     assert quick.epochs == experiments.QUICK_EPOCHS
     vemuri = ganlib.quick_preset(ganlib.get_preset("vemuri_unet_cutmix"))
-    assert (vemuri.train_images, vemuri.epochs, vemuri.snapshot_grid) == (4, 1, (1, 4))
+    assert (vemuri.train_images, vemuri.epochs, vemuri.snapshot_grid) == (8, 1, (1, 4))
     assert vemuri.image_shape == ganlib.get_preset("vemuri_unet_cutmix").image_shape
 
 
