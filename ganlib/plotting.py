@@ -84,13 +84,17 @@ def epoch_collage(run_dir, epochs=None, highlight=None, size=3.0, flagged=(), *,
         raise ValueError(
             f"No snapshot for epochs {missing} in {run.directory}; available epochs: {available}."
         )
-    figure, axes = plt.subplots(1, len(epochs), figsize=(size * len(epochs), size + 0.4))
-    for axis, epoch in zip(np.atleast_1d(axes), epochs):
+    pictures = [read_png(run.snapshot_path(epoch)) for epoch in epochs]
+    # Panels as tall as the snapshots are (a 1×4 strip is a quarter of its width), so that
+    # neither the panels' titles nor the figure's float in empty space.
+    aspect = pictures[0].shape[0] / pictures[0].shape[1]
+    height = size * aspect + 0.4 + (0.35 if title else 0.0)
+    figure, axes = plt.subplots(1, len(epochs), figsize=(size * len(epochs), height))
+    for axis, epoch, picture in zip(np.atleast_1d(axes), epochs, pictures):
         notes = [
             n for n, on in (("suggested", epoch == highlight), ("flagged", epoch in flagged)) if on
         ]
-        title = f"epoch {epoch}" + (f" ({', '.join(notes)})" if notes else "")
-        _imshow(axis, read_png(run.snapshot_path(epoch)), title)
+        _imshow(axis, picture, f"epoch {epoch}" + (f" ({', '.join(notes)})" if notes else ""))
         if epoch == highlight:
             axis.title.set_color("tab:red")
     if title:

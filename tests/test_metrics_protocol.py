@@ -253,7 +253,10 @@ def test_report_reading_reads_the_figures_it_is_given(monkeypatch):
     # The report's own Table 2 is read too: its MNIST cGAN row has fake < mixed.
     assert "cGANs 0.9952 / 0.9961 / 0.8218 (does not hold)" in text
     assert "not measured here (FID and IS: for RGB datasets only)." in text
-    assert "cGANs 0.845 (below ganlib's bar of 0.95), cDCGANs 0.988 (reaches ganlib's bar of 0.95)." in text
+    assert (
+        "cGANs 0.845 (below ganlib's bar of 0.95), cDCGANs 0.988 (reaches ganlib's bar of 0.95)."
+        in text
+    )
     # Other figures, another reading: nothing in it is fixed prose.
     results["cgan"] = protocol_result(0.97, 0.95, 0.9160)
     scores["cgan"] = protocol.GeneratorScores(label_accuracy=0.962)
@@ -343,6 +346,7 @@ def test_epoch_collage_title_sits_above_the_panels_titles(tmp_path):
     figure.canvas.draw()
     renderer = figure.canvas.get_renderer()
     top = figure._suptitle.get_window_extent(renderer)
+    assert figure.get_suptitle() == "U-Net"
     assert [a.get_title() for a in figure.axes] == [
         "epoch 0",
         "epoch 1 (flagged)",
@@ -350,6 +354,15 @@ def test_epoch_collage_title_sits_above_the_panels_titles(tmp_path):
     ]
     assert not any(top.overlaps(axis.title.get_window_extent(renderer)) for axis in figure.axes)
     assert all(top.y0 >= axis.title.get_window_extent(renderer).y1 for axis in figure.axes)
+    for epoch in (0, 1):  # a 1×4 strip, as the Vemuri smoke runs' snapshots
+        write_png(run.snapshot_path(epoch), np.full((8, 32, 1), 40 * epoch, np.uint8))
+    figure = plotting.epoch_collage(tmp_path, [0, 1], title="strip")
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    gap = figure._suptitle.get_window_extent(renderer).y0 - max(
+        axis.title.get_window_extent(renderer).y1 for axis in figure.axes
+    )
+    assert 0 <= gap < 0.25 * figure.dpi  # under a quarter inch: the title sits on the panels
 
 
 def test_loss_curves_legends_sit_beside_the_panels_not_over_the_curves():
