@@ -21,9 +21,10 @@
 # Reproduces the 128×128 experiments of H. Stiff, E. von Keyserlingk and J. Stuart, *Image
 # Generation Using Deep Convolutional GANs* (KTH), report key `stiff`: the full networks of
 # section 3.4 (**Fig 3** discriminator, **Fig 4** generator: four upsampling blocks), Oxford 102
-# Flowers for 40 epochs (section 4.2, **Fig 7–9**) or CAT for 55 epochs (section 4.3, **Fig 10–12**).
-# It shows generated images beside real ones (**Fig 5/8**), the latent traversal (**Fig 9**), and how
-# to spot the collapse the report sees between CAT epochs 55 and 60 (**Fig 11–12**).
+# Flowers for 40 epochs (section 4.2, **Fig 7–9**) or CAT for 60 epochs (section 4.3, **Fig 10–12**:
+# trained "with 55 epochs", shown after 55 and 60). It shows generated images beside real ones
+# (**Fig 5/8**), the latent traversal (**Fig 9**), and how to spot the collapse the report sees
+# between CAT epochs 55 and 60 (**Fig 11–12**).
 #
 # **Data.** Both sets are downloaded by hand (see `data/README.md`):
 # - Oxford 102 Flowers: https://www.robots.ox.ac.uk/~vgg/data/flowers/102/102flowers.tgz, unpacked
@@ -61,13 +62,13 @@ card = notebook.RunCard()  # how this run was made: filled in by the Train cell
 # ## Hyperparameters
 #
 # `DATASET` chooses the experiment: `"oxford_flowers102"` (preset `stiff_flowers`, 40 epochs) or
-# `"cat"` (preset `stiff_cat`, 55 epochs; set `EPOCHS = 60` to look for the report's collapse).
+# `"cat"` (preset `stiff_cat`, 60 epochs: the report's Figs 11–12 show epochs 55 and 60).
 # `GANLIB_QUICK=1` shrinks the images and epochs, never the architecture.
 
 # %% tags=["parameters"]
 DATASET = "oxford_flowers102"  # or "cat"
 DATA_FOLDER = None  # None: $GANLIB_DATA_DIR/<DATASET> or data/<DATASET>
-EPOCHS = None  # None: the report's (40 flowers, 55 cats)
+EPOCHS = None  # None: the report's (40 flowers; 60 cats, for Figs 11-12)
 RUN_DIR = None  # None: ../runs/<preset>
 SEED = 0
 
@@ -221,7 +222,7 @@ print(f"epoch {BEST_EPOCH}: Inception FID", f"{value:.1f}" if value is not None 
 # judge in the figures above. Its CAT model collapses between epochs 55 and 60. The cell below sets
 # each claim beside this run's reading, computed from its files and the cells above: how many of the
 # report's epochs it ran, the chosen epoch and its FID, and which epochs the collapse alarm flagged
-# (the CAT preset stops at 55: set `EPOCHS = 60` to reach the report's epoch 60). In quick mode and
+# (the CAT preset runs to 60, so both of the report's epochs are in one run). In quick mode and
 # on stand-in data it only shows that the notebook runs end to end, not the report's results.
 
 # %%
