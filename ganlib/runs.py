@@ -113,7 +113,11 @@ def device_description() -> str:
                     break
     except OSError:
         pass
-    return f"CPU, {os.cpu_count()} cores ({model})"
+    cores = os.cpu_count()
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
+    # A run pinned to some cores (taskset) says so: its speed is that of those cores.
+    pinned = f", this run pinned to {usable}" if usable != cores else ""
+    return f"CPU, {cores} cores{pinned} ({model})"
 
 
 def _seed_states(gan):

@@ -263,3 +263,14 @@ def test_a_processs_first_run_equals_its_later_runs(tmp_path):
             read_png(Run(tmp_path / "first").snapshot_path(epoch)),
             read_png(Run(tmp_path / "second").snapshot_path(epoch)),
         )
+
+
+def test_the_device_line_says_when_the_run_is_pinned_to_fewer_cores(monkeypatch):
+    from ganlib import runs
+
+    monkeypatch.setattr(runs.tf.config, "list_physical_devices", lambda kind: [])
+    monkeypatch.setattr(runs.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(runs.os, "sched_getaffinity", lambda pid: {1}, raising=False)
+    assert runs.device_description().startswith("CPU, 2 cores, this run pinned to 1 (")
+    monkeypatch.setattr(runs.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert runs.device_description().startswith("CPU, 2 cores (")
