@@ -50,6 +50,7 @@ import tensorflow as tf
 
 from ganlib import callbacks as run_callbacks
 from ganlib._version import __version__
+from ganlib.data.checks import check_positive_int
 from ganlib.experiments import PRESETS, Experiment, quick_mode
 from ganlib.files import atomic_path, is_temporary, write_json, write_text
 from ganlib.images import read_png, write_png
@@ -371,14 +372,7 @@ class Run:
             ValueError: naming the epoch or folder at fault, before anything is written.
         """
         destination = Run(destination)
-        if (
-            isinstance(snapshot_every, bool)
-            or not isinstance(snapshot_every, int)
-            or snapshot_every < 1
-        ):
-            raise ValueError(
-                f"snapshot_every must be a positive integer, received {snapshot_every!r}."
-            )
+        snapshot_every = check_positive_int(snapshot_every, "snapshot_every")
         saved = self.saved_epochs()
         epochs = sorted({int(e) for e in epochs})
         missing = [e for e in epochs if e not in saved]
