@@ -23,10 +23,11 @@ import numpy as np
 from IPython.display import Markdown, display
 
 from ganlib import colab, plotting, reporting
+from ganlib.data import folder_or_stand_in
 from ganlib.experiments import Experiment, describe, notebook_preset, quick_mode
 from ganlib.metrics.domain import get_domain
 from ganlib.runs import Run, first_finished, restore_epoch, run_card
-from ganlib.training import TrainResult
+from ganlib.training import TrainResult, preset_dataset
 from ganlib.training import train as train_run
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "show_real",
     "summary",
     "train",
+    "training_data",
 ]
 
 preset = notebook_preset
@@ -146,6 +148,36 @@ def first_images(dataset, count: int):
         raise ValueError("first_images received an empty dataset.")
     images = np.concatenate(images)[:count]
     return (images, np.concatenate(labels)[:count]) if labels else images
+
+
+def training_data(preset: Experiment, folder=None, *, kind: str, class_names=None):
+    """The training batches of a hand-downloaded dataset, as `python -m ganlib train` reads them.
+
+    Args:
+        preset: the notebook's `Experiment`; its size, batch, seed and augmentation shape the
+            pipeline (`training.preset_dataset`).
+        folder: the notebook's `DATA_FOLDER`, or None for `$GANLIB_DATA_DIR/<dataset>` then
+            `data/<dataset>`.
+        kind: the stand-in pictures written in quick mode when the folder is missing, "faces" or
+            "flowers" (see `data.folder_or_stand_in`; outside quick mode a missing folder is an
+            error that says where to download it).
+        class_names: for a conditional preset, the class subfolders of the stand-in pictures.
+
+    Returns:
+        (dataset, stand_in): the batched `tf.data.Dataset`, and True when it holds stand-in
+        pictures, which the notebook's figures and run card then say.
+    """
+    folder, stand_in = folder_or_stand_in(
+        preset.dataset,
+        folder,
+        quick=quick_mode(),
+        kind=kind,
+        count=preset.train_images,
+        image_size=preset.image_shape[0],
+        class_names=class_names,
+        seed=preset.seed,
+    )
+    return preset_dataset(preset, folder)[0], stand_in
 
 
 def show_real(dataset, title: str, *, count: int = 16, class_names=None, stand_in: bool = False):

@@ -46,17 +46,15 @@ import os
 import subprocess
 import sys
 
-REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
 if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
-    # Colab: clone ganlib (its results/ holds the trained runs) and install it.
-    subprocess.run(f"git clone -q --depth 1 {REPOSITORY} /content/ganlib && {sys.executable} -m "
-                   "pip install -q -e /content/ganlib", shell=True, check=True)
-    sys.path.insert(0, "/content/ganlib")  # this kernel started before the install
-if os.path.isdir("/content/ganlib/notebooks"):  # Colab: run from the clone, as Jupyter does
-    os.chdir("/content/ganlib/notebooks")
+    # Colab: clone ganlib (its results/ holds the trained runs) and install it; this kernel started
+    # before the install, so it imports ganlib from the clone.
+    subprocess.check_call("cd /content && git clone -q --depth 1 https://github.com/ganlib/ganlib && pip install -q -e ./ganlib", shell=True)
+    sys.path.insert(0, "/content/ganlib")
+os.chdir("/content/ganlib/notebooks" if os.path.isdir("/content/ganlib/notebooks") else ".")  # as Jupyter
 
 import ganlib
-from ganlib import data, metrics, models, notebook, plotting, reporting
+from ganlib import metrics, models, notebook, plotting, reporting
 
 card = notebook.RunCard()  # how this run was made: filled in by the Train cell
 
@@ -106,8 +104,8 @@ print(notebook.describe(preset, FIELDS + " learning_rate beta_1 train_images see
 # `ganlib.data.MANUAL_DATASETS[DATASET]` says where to download the dataset and how to lay it out;
 # `ganlib.load` reads it from `$GANLIB_DATA_DIR/<DATASET>/`, `data/<DATASET>/` or `DATA_FOLDER`, one
 # subfolder per class (labels in sorted order). Section 4: resize, center crop, normalise with mean
-# 0.5 and std 0.5 per channel, i.e. to [-1, 1]. The pipeline is the preset's own
-# (`ganlib.training.preset_dataset`), the one `python -m ganlib train` uses. Unreadable files are
+# 0.5 and std 0.5 per channel, i.e. to [-1, 1]. `notebook.training_data` builds the preset's own
+# pipeline (`ganlib.training.preset_dataset`), the one `python -m ganlib train` uses. Unreadable files are
 # skipped with a warning that names them.
 #
 # **In CI (`GANLIB_QUICK=1`) without the dataset's folder, the images below are STAND-IN DATA**:
@@ -115,9 +113,8 @@ print(notebook.describe(preset, FIELDS + " learning_rate beta_1 train_images see
 # trained on them is a smoke test of the code.
 
 # %%
-folder, STAND_IN = data.folder_or_stand_in(preset.dataset, DATA_FOLDER, quick=ganlib.quick_mode(),
-    kind="faces", count=preset.train_images, image_size=64, class_names=FACTS["classes"])
-train_dataset, _ = ganlib.training.preset_dataset(preset, folder)  # as `python -m ganlib train`
+train_dataset, STAND_IN = notebook.training_data(preset, DATA_FOLDER, kind="faces",
+                                                  class_names=FACTS["classes"])
 notebook.show_real(train_dataset, f"{DATASET}: 64×64, center-cropped, in [-1, 1]",
                    class_names=train_dataset.class_names, stand_in=STAND_IN);
 

@@ -44,17 +44,15 @@ import os
 import subprocess
 import sys
 
-REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
 if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
-    # Colab: clone ganlib (its results/ holds the trained runs) and install it.
-    subprocess.run(f"git clone -q --depth 1 {REPOSITORY} /content/ganlib && {sys.executable} -m "
-                   "pip install -q -e /content/ganlib", shell=True, check=True)
-    sys.path.insert(0, "/content/ganlib")  # this kernel started before the install
-if os.path.isdir("/content/ganlib/notebooks"):  # Colab: run from the clone, as Jupyter does
-    os.chdir("/content/ganlib/notebooks")
+    # Colab: clone ganlib (its results/ holds the trained runs) and install it; this kernel started
+    # before the install, so it imports ganlib from the clone.
+    subprocess.check_call("cd /content && git clone -q --depth 1 https://github.com/ganlib/ganlib && pip install -q -e ./ganlib", shell=True)
+    sys.path.insert(0, "/content/ganlib")
+os.chdir("/content/ganlib/notebooks" if os.path.isdir("/content/ganlib/notebooks") else ".")  # as Jupyter
 
 import ganlib
-from ganlib import data, metrics, models, notebook, plotting, reporting
+from ganlib import metrics, models, notebook, plotting, reporting
 
 card = notebook.RunCard()  # how this run was made: filled in by the Train cell
 
@@ -85,12 +83,9 @@ print(notebook.describe(preset, "dataset image_shape noise noise_dim batch_size 
 # A grid of the training images (the report's Fig 7 and 10 show three each).
 
 # %%
-# Quick mode without the real folder (CI): synthetic pictures, labelled everywhere they show.
-DATA_FOLDER, STAND_IN = data.folder_or_stand_in(
-    preset.dataset, DATA_FOLDER, quick=QUICK, kind="flowers", count=preset.train_images,
-    image_size=128, seed=SEED)
-train_images = ganlib.load(preset.dataset, folder=DATA_FOLDER, limit=preset.train_images,
-                           batch_size=preset.batch_size, shuffle=True, seed=preset.seed)
+# The pipeline `python -m ganlib train` uses; in quick mode without the real folder (CI),
+# synthetic pictures, labelled everywhere they show.
+train_images, STAND_IN = notebook.training_data(preset, DATA_FOLDER, kind="flowers")
 real_images = notebook.show_real(train_images, f"{DATASET} training images", count=64,
                                  stand_in=STAND_IN)
 

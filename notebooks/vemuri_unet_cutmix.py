@@ -42,14 +42,12 @@ import os
 import subprocess
 import sys
 
-REPOSITORY = "https://github.com/ganlib/ganlib"  # ganlib.REPOSITORY_URL (a test keeps them equal)
 if "google.colab" in sys.modules and importlib.util.find_spec("ganlib") is None:
-    # Colab: clone ganlib (its results/ holds the trained runs) and install it.
-    subprocess.run(f"git clone -q --depth 1 {REPOSITORY} /content/ganlib && {sys.executable} -m "
-                   "pip install -q -e /content/ganlib", shell=True, check=True)
-    sys.path.insert(0, "/content/ganlib")  # this kernel started before the install
-if os.path.isdir("/content/ganlib/notebooks"):  # Colab: run from the clone, as Jupyter does
-    os.chdir("/content/ganlib/notebooks")
+    # Colab: clone ganlib (its results/ holds the trained runs) and install it; this kernel started
+    # before the install, so it imports ganlib from the clone.
+    subprocess.check_call("cd /content && git clone -q --depth 1 https://github.com/ganlib/ganlib && pip install -q -e ./ganlib", shell=True)
+    sys.path.insert(0, "/content/ganlib")
+os.chdir("/content/ganlib/notebooks" if os.path.isdir("/content/ganlib/notebooks") else ".")  # as Jupyter
 
 import ganlib
 from ganlib import data, metrics, models, notebook, plotting

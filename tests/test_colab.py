@@ -24,12 +24,46 @@ def test_every_notebook_installs_from_the_one_repository_url():
     assert sources
     for path in sources:
         text = path.read_text()
-        # The notebooks run before ganlib is installed, so they hold the literal.
-        assert re.findall(r'^REPOSITORY = "([^"]+)"', text, re.M) == [ganlib.REPOSITORY_URL], path
+        # The notebooks run before ganlib is installed, so their Colab setup holds the literal.
+        clones = re.findall(r"git clone -q --depth 1 (\S+) ", text)
+        assert clones == [ganlib.REPOSITORY_URL], path
         badges = re.findall(
             r"colab\.research\.google\.com/github/(.+?)/blob/main/(\S+?\.ipynb)", text
         )
         assert badges == [(owner_name, f"notebooks/{path.stem}.ipynb")], path.name
+
+
+def setup_code(path):
+    """The code of a notebook source's Colab setup, from its imports to its `os.chdir` line."""
+    text = path.read_text()
+    start = text.index("import importlib.util")
+    return text[start : text.index("\n", text.index("\nos.chdir(", start) + 1)]
+
+
+@pytest.mark.parametrize("installed", [False, True])
+def test_the_setup_cell_clones_and_installs_once_then_works_in_the_clone(monkeypatch, installed):
+    commands, folders = [], []
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: object() if installed else None)
+    monkeypatch.setattr("subprocess.check_call", lambda command, shell: commands.append(command))
+    monkeypatch.setattr("os.path.isdir", lambda path: path == "/content/ganlib/notebooks")
+    monkeypatch.setattr("os.chdir", folders.append)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    exec(setup_code(ROOT / "notebooks" / "stiff_mnist.py"), {})
+    if installed:  # a re-run, or a restarted kernel: the clone is there and installed
+        assert commands == []
+    else:
+        assert commands == [
+            f"cd /content && git clone -q --depth 1 {ganlib.REPOSITORY_URL} && "
+            "pip install -q -e ./ganlib"
+        ]
+        assert sys.path[0] == "/content/ganlib"
+    assert folders == ["/content/ganlib/notebooks"]
+
+
+def test_every_notebook_has_the_same_setup_cell():
+    sources = sorted(p for p in (ROOT / "notebooks").glob("*.py") if p.stem != "conftest")
+    assert {setup_code(p) for p in sources} == {setup_code(sources[0])}
 
 
 def test_the_package_metadata_names_the_same_repository():

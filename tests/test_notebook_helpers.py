@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import ganlib
-from ganlib import data, experiments, metrics, plotting
+from ganlib import data, experiments, metrics, notebook, plotting
 from ganlib.runs import run_card
 
 
@@ -284,3 +284,21 @@ def test_suggest_best_epoch_falls_back_when_every_epoch_is_excluded(one_epoch_ru
         metrics.suggest_best_epoch(one_epoch_run, "class_entropy", exclude=[1])
     best = metrics.suggest_best_epoch(one_epoch_run, "class_entropy", exclude=[1], fallback=True)
     assert best.epoch == 1 and "ignores the flags" in str(best)
+
+
+def test_training_data_is_the_cli_pipeline_on_the_folder_or_on_stand_ins(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # stand-in pictures go to runs/ under the current folder
+    monkeypatch.setenv("GANLIB_QUICK", "1")
+    preset = experiments.notebook_preset("sharma_pretty_face", epochs=1)
+    dataset, stand_in = notebook.training_data(preset, tmp_path / "missing", kind="faces")
+    (images,) = [np.asarray(batch) for batch in dataset]
+    assert stand_in and images.shape == (preset.batch_size, *preset.image_shape)
+    folder = tmp_path / "pretty_face"
+    data.write_stand_in_folder(folder, count=preset.train_images, image_size=64, seed=5)
+    dataset, stand_in = notebook.training_data(preset, folder, kind="faces")
+    expected, _ = ganlib.training.preset_dataset(preset, folder)
+    assert not stand_in
+    np.testing.assert_array_equal(np.concatenate(list(dataset)), np.concatenate(list(expected)))
+    monkeypatch.setenv("GANLIB_QUICK", "0")
+    with pytest.raises(FileNotFoundError, match="pretty_face"):
+        notebook.training_data(preset, tmp_path / "missing", kind="faces")
