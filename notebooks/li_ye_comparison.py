@@ -177,7 +177,9 @@ plotting.show_epochs(RUN_DIRS["cdcgan"], metric="label_accuracy")
 # grayscale, ResNet-18 for RGB, as the report) trained on real images, on generated images (one per
 # real training label, labelled with the label asked for) and on a half-and-half mix, each tested on
 # the real test set (`ganlib.metrics.classifier_protocol`). The "real" classifier is the same for the
-# three models. Then the label accuracy of each generator, and FID/IS for RGB datasets (Inception-v3;
+# three models, so it is trained once. For RGB, ResNet-18 is torchvision's (ImageNet stem: the report
+# uses "a pre-trained ResNet18"), trained from scratch as its pre-trained weights cannot be had
+# offline. Then the label accuracy of each generator, and FID/IS for RGB datasets (Inception-v3;
 # needs its ImageNet weights, see `GANLIB_INCEPTION_WEIGHTS`; without them the table says so).
 
 # %%
@@ -186,6 +188,7 @@ options = dict(epochs=PROTOCOL_EPOCHS, seed=SEED)  # of each classifier
 for m in MODELS:
     generator = notebook.restore(RUN_DIRS[m], BEST_EPOCHS[m])
     results[m] = metrics.classifier_protocol(real_train, real_test, generator, **options)
+    options["reuse_real"] = results[m]  # the real classifier is the same for the three models
     scores[m] = protocol.generator_scores(generator, DATASET, real_test, samples=EVAL_SAMPLES)
 display(Markdown(protocol.table2(DATASET, results, scores, BEST_EPOCHS)))
 

@@ -440,3 +440,31 @@ def test_li_ye_presets_follow_the_parameters_and_quick_mode(monkeypatch):
         protocol.presets("mnist", epochs={"dcgan": 3})
     with pytest.raises(ValueError, match="dataset must be one of li_ye's"):
         protocol.presets("celeba")
+
+
+def test_the_real_classifier_is_trained_once_and_shared(fashion, faithful):
+    real_train, other_real, real_test = fashion
+    rng = np.random.default_rng(0)
+    mislabelled = (other_real[0], rng.permutation(other_real[1]))
+    shared = metrics.classifier_protocol(
+        real_train, real_test, mislabelled, epochs=3, reuse_real=faithful
+    )
+    alone = metrics.classifier_protocol(real_train, real_test, mislabelled, epochs=3)
+    assert shared["real_model"] is faithful["real_model"]
+    assert shared["history"]["real"] == alone["history"]["real"]
+    for reading, accuracies in alone["readings"].items():
+        assert shared["readings"][reading] == pytest.approx(accuracies), reading
+    # Tested on this call's generated images, not on those of the run it was trained in.
+    assert shared["readings"]["real_classifier"] != faithful["readings"]["real_classifier"]
+    with pytest.raises(ValueError, match=r"reuse_real must come from .*'epochs': 3.*'epochs': 2"):
+        metrics.classifier_protocol(
+            real_train, real_test, other_real, epochs=2, reuse_real=faithful
+        )
+
+
+def test_the_rgb_classifier_is_torchvisions_resnet18_as_pre_trained_models_are_built():
+    name, build = metrics.protocol._builder("auto", 3)
+    model = build((32, 32, 3), 10)
+    assert name == "resnet18" and metrics.protocol.RESNET_STEM == "imagenet"
+    # ImageNet stem: 32×32 → 16×16 (7×7 stride 2) → 8×8 (max-pool) → 1×1 after stage 4.
+    assert model.get_layer("stage4_block2_out").output.shape[1:] == (1, 1, 512)

@@ -3,7 +3,12 @@
 Three classifiers of the same architecture, from the same initial weights, are trained on real
 images, on generated images (labelled with the labels they were generated for), and on a mix;
 each is tested on the real test set. Softmax regression for grayscale data, ResNet-18 for RGB, as
-the report does.
+the report does. The real classifier does not depend on the generator, so the three models of a
+dataset can share one (`reuse_real`).
+
+Reading of ResNet-18: the report uses "a pre-trained ResNet18 model", i.e. torchvision's, whose
+stem is ImageNet's (7×7 stride-2 convolution, then max-pool; `RESNET_STEM`). Its pre-trained
+weights cannot be had offline, so it is trained from scratch like the other classifiers.
 
 Reading: the report does not give the mix's proportions; here it is half real, half generated,
 with as many images as the smaller of the two training sets, so the three classifiers see the
@@ -52,6 +57,7 @@ from ganlib.runs import Run
 from ganlib.sampling import balanced_labels, sample
 
 DEFAULT_EPOCHS = {"softmax_regression": 10, "resnet18": 10}
+RESNET_STEM = "imagenet"
 COLUMNS = (("accuracy_generated", "Acc (fake)"), ("accuracy_mixed", "Acc (mixed)"))
 COLUMNS += (("accuracy_real", "Acc (real)"),)
 READINGS = {
@@ -87,7 +93,7 @@ def _builder(classifier, channels: int):
     if classifier == "softmax_regression":
         return classifier, softmax_regression
     if classifier == "resnet18":
-        return classifier, lambda shape, classes: resnet18(shape, classes, stem="cifar")
+        return classifier, lambda shape, classes: resnet18(shape, classes, stem=RESNET_STEM)
     raise ValueError(
         "classifier must be 'auto', 'softmax_regression', 'resnet18' or a callable "
         f"(image_shape, classes) -> keras.Model; received {classifier!r}."
@@ -126,6 +132,7 @@ def classifier_protocol(
     generated_labels=None,
     noise: str = "normal",
     seed: int = 0,
+    reuse_real: dict | None = None,
     verbose=0,
 ) -> dict:
     """Train classifiers on real, generated and mixed images; test each on real test images.
@@ -146,6 +153,10 @@ def classifier_protocol(
             generated set has the real set's size and class balance.
         noise: the generator's noise distribution, "normal" or "uniform".
         seed: seed of the classifiers' initial weights, the noise, the shuffling and the mix.
+        reuse_real: the result of an earlier call on the same real images, classifier, epochs,
+            batch size, learning rate and seed (another model of the same dataset): its trained
+            real classifier (`result["real_model"]`) and history are reused instead of training
+            the same classifier again, and tested on this call's test sets.
         verbose: passed to `fit`.
 
     Returns:
@@ -156,7 +167,8 @@ def classifier_protocol(
         them. Training accuracy is Keras' mean over the epoch's batches, taken while the weights
         change, as a PyTorch loop logs it; validation accuracy is measured on the real test
         images after the epoch (the report names no other validation set), so the last value is
-        that classifier's accuracy_* figure. `protocol_table` shows several such dicts as li_ye's
+        that classifier's accuracy_* figure. "real_model" is the trained real classifier, for
+        `reuse_real`. `protocol_table` shows several such dicts as li_ye's
         Table 2, `ganlib.plotting.classifier_accuracy_curves` draws their history as Fig 8.
 
     Example:
@@ -182,6 +194,13 @@ def classifier_protocol(
         classes = int(max(real_labels.max(), test_labels.max(), fake_labels.max())) + 1
     name, build = _builder(classifier, image_shape[-1])
     epochs = epochs or DEFAULT_EPOCHS.get(name, 10)
+    training = dict(classifier=name, epochs=epochs, batch_size=batch_size, seed=seed)
+    training.update(learning_rate=learning_rate, real_images=len(real_images))
+    if reuse_real is not None and reuse_real.get("training") != training:
+        raise ValueError(
+            f"reuse_real must come from a call with the same real classifier and real images; "
+            f"it was trained with {reuse_real.get('training')!r}, this call has {training!r}."
+        )
 
     rng = np.random.default_rng(seed)
     size = min(len(real_images), len(fake_images))
@@ -205,30 +224,37 @@ def classifier_protocol(
         ),
     }
     result = {"classifier": name, "epochs": epochs, "train_images": {}, "seconds": {}}
+    result["training"] = training
     result["history"] = {}
     readings = {reading: {} for reading in READINGS}
     for key, (images, labels) in training_sets.items():
         start = time.perf_counter()
-        keras.utils.set_random_seed(seed)
-        model = build(tuple(image_shape), classes)
-        model.compile(
-            optimizer=keras.optimizers.Adam(learning_rate),
-            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-            metrics=["accuracy"],
-        )
-        fitted = model.fit(
-            images,
-            labels,
-            epochs=epochs,
-            batch_size=batch_size,
-            shuffle=True,
-            verbose=verbose,
-            validation_data=test_sets["real"],
-        )
-        result["history"][key] = {
-            "training": [float(v) for v in fitted.history["accuracy"]],
-            "validation": [float(v) for v in fitted.history["val_accuracy"]],
-        }
+        if key == "real" and reuse_real is not None:
+            model = reuse_real["real_model"]
+            result["history"][key] = reuse_real["history"]["real"]
+        else:
+            keras.utils.set_random_seed(seed)
+            model = build(tuple(image_shape), classes)
+            model.compile(
+                optimizer=keras.optimizers.Adam(learning_rate),
+                loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                metrics=["accuracy"],
+            )
+            fitted = model.fit(
+                images,
+                labels,
+                epochs=epochs,
+                batch_size=batch_size,
+                shuffle=True,
+                verbose=verbose,
+                validation_data=test_sets["real"],
+            )
+            result["history"][key] = {
+                "training": [float(v) for v in fitted.history["accuracy"]],
+                "validation": [float(v) for v in fitted.history["val_accuracy"]],
+            }
+        if key == "real":
+            result["real_model"] = model
         accuracy = {
             kind: float(np.mean(model.predict(x, batch_size=500, verbose=0).argmax(axis=1) == y))
             for kind, (x, y) in test_sets.items()
@@ -239,7 +265,10 @@ def classifier_protocol(
         if key == "real":
             readings["real_classifier"] = dict(accuracy)
         result["train_images"][key] = int(len(images))
-        result["seconds"][key] = round(time.perf_counter() - start, 1)
+        # A reused real classifier took no training here: its seconds are the earlier call's.
+        reused = key == "real" and reuse_real is not None
+        spent = reuse_real["seconds"]["real"] if reused else time.perf_counter() - start
+        result["seconds"][key] = round(spent, 1)
     result["test_images"] = {kind: int(len(x)) for kind, (x, _) in test_sets.items()}
     result["readings"] = readings
     return result
