@@ -105,3 +105,10 @@ def test_a_notebook_finds_the_shipped_run_before_its_own_folder(trained_run, shi
     assert ganlib.runs.first_finished(preset, tmp_path / "absent", own) == own
     longer = dataclasses.replace(preset, epochs=3)  # not finished there: train in its own folder
     assert ganlib.runs.first_finished(longer, shipped.directory, own) == own
+
+
+def test_the_shipped_weights_stay_within_60_mb_in_all():
+    weights = sorted(RESULTS.rglob("*.weights.h5"))
+    assert weights, "results/ holds shipped generators"
+    total = sum(path.stat().st_size for path in weights)
+    assert total <= 60_000_000, f"shipped weights are {total / 1e6:.1f} MB in all, above 60 MB"
