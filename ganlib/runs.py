@@ -479,7 +479,8 @@ class Run:
 
     def finished(self, preset: Experiment) -> bool:
         """Whether this is a run of `preset` with all of `preset.epochs` saved (for a copy made by
-        `ship`: trained, with the last epoch's weights kept).
+        `ship`: all of them trained, with the weights of at least one epoch kept; a long run may
+        ship its best epoch only, not its last).
 
         The first N epochs of a longer run, or of one stopped after epoch N, are exactly a run
         of N epochs: nothing in training depends on the total count (learning-rate schedules
@@ -488,12 +489,9 @@ class Run:
         if not self.is_run() or self.differences(preset):
             return False
         if self.shipped():
-            # A shipped copy keeps the weights of a few epochs only, the last one among them.
+            # A shipped copy keeps the weights of a few epochs only.
             completed = set(self.completed_epochs())
-            return (
-                set(range(1, preset.epochs + 1)) <= completed
-                and preset.epochs in self.saved_epochs()
-            )
+            return set(range(1, preset.epochs + 1)) <= completed and bool(self.saved_epochs())
         return set(range(1, preset.epochs + 1)) <= set(self.saved_epochs())
 
     # --- Checks before anything is written ------------------------------------------------------

@@ -105,6 +105,10 @@ def test_a_notebook_finds_the_shipped_run_before_its_own_folder(trained_run, shi
     assert ganlib.runs.first_finished(preset, tmp_path / "absent", own) == own
     longer = dataclasses.replace(preset, epochs=3)  # not finished there: train in its own folder
     assert ganlib.runs.first_finished(longer, shipped.directory, own) == own
+    # A long run may ship its best epoch only: still a finished run, shown, not trained again.
+    best_only = trained_run.run.ship(tmp_path / "best_only", [1])
+    assert best_only.saved_epochs() == [1] and best_only.finished(preset)
+    assert ganlib.runs.first_finished(preset, best_only.directory, own) == best_only.directory
 
 
 def test_the_shipped_weights_stay_within_60_mb_in_all():
