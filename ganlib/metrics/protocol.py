@@ -229,7 +229,8 @@ def classifier_protocol(
     readings = {reading: {} for reading in READINGS}
     for key, (images, labels) in training_sets.items():
         start = time.perf_counter()
-        if key == "real" and reuse_real is not None:
+        reused = key == "real" and reuse_real is not None
+        if reused:
             model = reuse_real["real_model"]
             result["history"][key] = reuse_real["history"]["real"]
         else:
@@ -266,7 +267,6 @@ def classifier_protocol(
             readings["real_classifier"] = dict(accuracy)
         result["train_images"][key] = int(len(images))
         # A reused real classifier took no training here: its seconds are the earlier call's.
-        reused = key == "real" and reuse_real is not None
         spent = reuse_real["seconds"]["real"] if reused else time.perf_counter() - start
         result["seconds"][key] = round(spent, 1)
     result["test_images"] = {kind: int(len(x)) for kind, (x, _) in test_sets.items()}
