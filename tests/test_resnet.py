@@ -39,3 +39,14 @@ def test_resnet18_uses_patch_convolutions_only_on_small_maps_and_saves(tmp_path)
     model.save(path)
     images = np.random.default_rng(1).uniform(-1, 1, (2, 32, 32, 3)).astype("float32")
     np.testing.assert_allclose(keras.saving.load_model(path)(images), model(images), atol=1e-5)
+
+
+def test_patch_conv_leaves_what_it_does_not_compute_to_conv2d():
+    x = tf.constant(np.random.default_rng(2).normal(size=(2, 4, 4, 4)), tf.float32)
+    for options in (dict(padding="valid"), dict(padding="same", dilation_rate=2)):
+        plain = layers.Conv2D(3, 3, use_bias=False, **options)
+        patch = resnet.PatchConv2D(3, 3, use_bias=False, **options)
+        plain.build(x.shape)
+        patch.build(x.shape)
+        patch.set_weights(plain.get_weights())
+        np.testing.assert_allclose(patch(x).numpy(), plain(x).numpy(), rtol=1e-5, atol=1e-5)

@@ -31,7 +31,8 @@ class PatchConv2D(layers.Conv2D):
 
     def convolution_op(self, inputs, kernel):
         (kh, kw), (sh, sw) = self.kernel_size, self.strides
-        if self.padding != "same" or self.data_format != "channels_last":
+        plain = self.padding != "same" or self.data_format != "channels_last"
+        if plain or tuple(self.dilation_rate) != (1, 1) or self.groups != 1:
             return super().convolution_op(inputs, kernel)
         height, width = inputs.shape[1], inputs.shape[2]
         out_h, out_w = -(-height // sh), -(-width // sw)
