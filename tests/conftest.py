@@ -59,30 +59,28 @@ def legends_clear_of_panels(figure) -> bool:
     )
 
 
-@pytest.fixture
-def tiny_preset():
-    """The Fashion-MNIST preset on 64 committed sample images, 1 epoch, 2 steps per epoch."""
+def sample_preset(epochs: int):
+    """The Fashion-MNIST preset on 64 committed sample images (2 steps an epoch), `epochs` epochs."""
     return dataclasses.replace(
         ganlib.get_preset("sharma_fashion_mnist"),
         dataset="fashion_mnist_sample",
         train_images=64,
-        epochs=1,
+        epochs=epochs,
         snapshot_grid=(2, 3),
     )
+
+
+@pytest.fixture
+def tiny_preset():
+    """The Fashion-MNIST preset on 64 committed sample images, 1 epoch, 2 steps per epoch."""
+    return sample_preset(1)
 
 
 @pytest.fixture(scope="session")
 def trained_run(tmp_path_factory):
     """One 2-epoch run on 64 sample images, shared by the tests that only read a run."""
-    preset = dataclasses.replace(
-        ganlib.get_preset("sharma_fashion_mnist"),
-        dataset="fashion_mnist_sample",
-        train_images=64,
-        epochs=2,
-        snapshot_grid=(2, 3),
-    )
     run_dir = tmp_path_factory.mktemp("runs") / "sharma"
-    return ganlib.train(preset, run_dir, verbose=0)
+    return ganlib.train(sample_preset(2), run_dir, verbose=0)
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,10 @@
 """tools/carry_run.py: an unfinished run copied where git keeps it, then resumed from the copy."""
 
-import dataclasses
 import importlib.util
 from pathlib import Path
 
 import pytest
+from conftest import sample_preset
 
 import ganlib
 from ganlib import metrics
@@ -21,13 +21,7 @@ SAMPLES = 150  # more than the domain classifier's 128 feature dimensions
 @pytest.fixture(scope="module")
 def unfinished(tmp_path_factory):
     """One epoch of a 2-epoch schedule, on 64 sample images: a run cut off by a session's end."""
-    preset = dataclasses.replace(
-        ganlib.get_preset("sharma_fashion_mnist"),
-        dataset="fashion_mnist_sample",
-        train_images=64,
-        epochs=2,
-        snapshot_grid=(2, 3),
-    )
+    preset = sample_preset(2)
     run_dir = tmp_path_factory.mktemp("runs") / "sharma"
     ganlib.train(preset, run_dir, epochs=1, verbose=0)
     return preset, Run(run_dir)
