@@ -14,6 +14,8 @@ Layout::
       snapshots/labels.npy                        its labels, for a conditional run
       snapshots/epoch_000.png, epoch_001.png ...  that grid through the generator (000: untrained)
       checkpoints/generator_epoch_001.weights.h5  the generator's weights after each epoch
+      checkpoints/dropped.json                    epochs whose weights were dropped on purpose
+                                                  (`Run.drop_weights`), so the run still resumes
       state/latest.json, state/epoch_NNN/         what resuming needs: both networks, both
                                                   optimizers, the random generators' states
       tensorboard/                                TensorBoard event files, when asked for
@@ -168,6 +170,8 @@ class Run:
         """The generator's weights after `epoch`."""
         return self.checkpoints_dir / f"generator_epoch_{epoch:03d}.weights.h5"
 
+    dropped_path = property(lambda self: self.checkpoints_dir / "dropped.json")
+
     def _state_folder(self, epoch: int) -> Path:
         return self.state_dir / f"epoch_{epoch:03d}"
 
@@ -193,6 +197,56 @@ class Run:
     def saved_epochs(self) -> list[int]:
         """Epochs whose generator weights were saved, sorted: the epochs `restore_epoch` takes."""
         return self._epochs(self.checkpoints_dir, _WEIGHTS)
+
+    def dropped_epochs(self) -> list[int]:
+        """Completed epochs whose generator weights `drop_weights` deleted, sorted."""
+        if not self.dropped_path.is_file():
+            return []
+        try:
+            epochs = json.loads(self.dropped_path.read_text())["epochs"]
+            if not all(isinstance(e, int) and not isinstance(e, bool) for e in epochs):
+                raise TypeError(epochs)
+        except (ValueError, OSError, KeyError, TypeError) as error:
+            raise ValueError(
+                f"{self.dropped_path} is damaged ({error!r}); expected the record ganlib writes, "
+                '{"epochs": [...], "why": "..."}.'
+            ) from error
+        return sorted(set(epochs))
+
+    def drop_weights(self, epochs, *, why: str) -> list[int]:
+        """Delete the generator weights of some completed epochs, and record that it was meant.
+
+        A run carried between machines in a repository (`tools/carry_run.py`) need not keep
+        every epoch's generator: its record, snapshots and training state are what resuming and
+        choosing an epoch need. The record in checkpoints/dropped.json, kept across later
+        drops, lets `check_resumable` tell these deliberate gaps from lost files, and
+        `restore_epoch` say why an epoch cannot be restored.
+
+        Args:
+            epochs: epochs among `saved_epochs()`.
+            why: the reason, kept in the record.
+
+        Returns:
+            All the dropped epochs, these and earlier ones.
+
+        Raises:
+            ValueError: naming the epochs that have no saved weights, before anything is deleted.
+        """
+        saved = self.saved_epochs()
+        epochs = sorted({int(e) for e in epochs})
+        missing = [e for e in epochs if e not in saved]
+        if missing:
+            raise ValueError(
+                f"Run {str(self.directory)!r} cannot drop the weights of epochs {missing}: "
+                f"expected epochs among its saved ones, {saved}; nothing was deleted."
+            )
+        dropped = sorted({*self.dropped_epochs(), *epochs})
+        # Recorded before the deletion: a crash in between leaves weights that are listed, which
+        # is harmless, and never a gap that is not.
+        write_json(self.dropped_path, {"epochs": dropped, "why": why})
+        for epoch in epochs:
+            self.weights_path(epoch).unlink()
+        return dropped
 
     def read_config(self) -> dict:
         """The parsed config.json (ValueError naming the file if it is damaged)."""
@@ -480,7 +534,8 @@ class Run:
     def finished(self, preset: Experiment) -> bool:
         """Whether this is a run of `preset` with all of `preset.epochs` saved (for a copy made by
         `ship`: all of them trained, with the weights of at least one epoch kept; a long run may
-        ship its best epoch only, not its last).
+        ship its best epoch only, not its last; for a run whose weights `drop_weights` thinned:
+        all of them trained, and saved or dropped on purpose).
 
         The first N epochs of a longer run, or of one stopped after epoch N, are exactly a run
         of N epochs: nothing in training depends on the total count (learning-rate schedules
@@ -492,7 +547,9 @@ class Run:
             # A shipped copy keeps the weights of a few epochs only.
             completed = set(self.completed_epochs())
             return set(range(1, preset.epochs + 1)) <= completed and bool(self.saved_epochs())
-        return set(range(1, preset.epochs + 1)) <= set(self.saved_epochs())
+        # Epochs whose weights `drop_weights` deleted on purpose count if they were trained.
+        dropped = set(self.dropped_epochs()) & set(self.completed_epochs())
+        return set(range(1, preset.epochs + 1)) <= set(self.saved_epochs()) | dropped
 
     # --- Checks before anything is written ------------------------------------------------------
 
@@ -564,12 +621,16 @@ class Run:
         return done
 
     def _check_epoch_files(self, done: int):
-        """Refuse to resume a run whose completed epochs lack a file: it would call itself done."""
+        """Refuse to resume a run whose completed epochs lack a file: it would call itself done.
+
+        Weights that `drop_weights` deleted on purpose are not missing.
+        """
+        dropped = set(self.dropped_epochs())
         missing = [
             path
             for epoch in range(1, done + 1)
             for path in (self.weights_path(epoch), self.snapshot_path(epoch))
-            if not path.is_file()
+            if not path.is_file() and not (epoch in dropped and path.suffix == ".h5")
         ]
         rows = {row["epoch"] for row in self.history_rows()}
         missing_rows = sorted(set(range(1, done + 1)) - rows)
@@ -816,7 +877,7 @@ class Run:
                 write_json(
                     self.card_path,
                     {
-                        "epochs_completed": len(self.saved_epochs()),
+                        "epochs_completed": len(self.completed_epochs()),
                         "train_images": images or card.get("train_images"),
                         "wall_time_seconds": round(self.wall_time(), 1),
                         "mode": mode,
@@ -948,8 +1009,15 @@ def restore_epoch(run_dir, epoch: int):
     preset = run.preset()
     saved = run.saved_epochs()
     if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or epoch not in saved:
+        dropped = run.dropped_epochs()
+        why = (
+            f" (its weights were dropped on purpose, with those of epochs {dropped}: see "
+            f"{run.dropped_path})"
+            if epoch in dropped
+            else ""
+        )
         raise ValueError(
-            f"Run {str(run.directory)!r} has no saved generator for epoch {epoch!r}; "
+            f"Run {str(run.directory)!r} has no saved generator for epoch {epoch!r}{why}; "
             f"saved epochs: {saved}."
         )
     generator = build_generator(preset)

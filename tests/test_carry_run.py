@@ -1,6 +1,7 @@
 """tools/carry_run.py: an unfinished run copied where git keeps it, then resumed from the copy."""
 
 import importlib.util
+import shutil
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,73 @@ def test_carrying_refuses_a_folder_of_other_files_before_writing(unfinished, tmp
     assert carry_run.main([str(tmp_path / "nothing"), str(tmp_path / "copy")]) == 2
     assert "is not a ganlib run directory" in capsys.readouterr().err
     assert not (tmp_path / "copy").exists()
+
+
+@pytest.fixture(scope="module")
+def three_of_four(tmp_path_factory):
+    """Three epochs of a 4-epoch schedule: enough epochs for a carry to keep some and drop some."""
+    preset = sample_preset(4)
+    run_dir = tmp_path_factory.mktemp("runs") / "sharma"
+    ganlib.train(preset, run_dir, epochs=3, verbose=0)
+    return preset, Run(run_dir)
+
+
+def test_a_pruned_carry_keeps_the_best_and_asked_epochs_and_still_resumes(three_of_four, tmp_path):
+    preset, source = three_of_four
+    destination = tmp_path / "unfinished" / "sharma"
+    args = [str(source.directory), str(destination), "--samples", str(SAMPLES)]
+    assert carry_run.main([*args, "--prune", "--keep", "2"]) == 0
+    best = metrics.suggest_best_epoch(source.directory, "domain_fid").epoch
+    carried = Run(destination)
+    assert carried.saved_epochs() == sorted({best, 2})
+    assert carried.dropped_epochs() == sorted({1, 2, 3} - {best, 2})
+    assert source.saved_epochs() == [1, 2, 3]  # the source keeps every generator
+    # Every epoch's record stays: its snapshot and its logged value.
+    assert carried.snapshot_epochs() == [0, 1, 2, 3]
+    logged = {r["epoch"] for r in metrics.read_metrics(destination) if r["metric"] == "domain_fid"}
+    assert logged == {1, 2, 3}
+    dropped = carried.dropped_epochs()[0]
+    with pytest.raises(ValueError, match=f"epoch {dropped} .*dropped on purpose"):
+        ganlib.restore_epoch(destination, dropped)
+    # The copy trains to the end; carrying it on keeps the record of the earlier drop.
+    ganlib.train(preset, destination, resume=True, verbose=0)
+    assert carried.saved_epochs() == sorted({best, 2, 4}) and carried.finished(preset)
+    assert carried.card()["epochs_completed"] == 4
+    again = tmp_path / "again"
+    assert carry_run.main([str(destination), str(again), "--samples", str(SAMPLES), "--prune"]) == 0
+    best = metrics.suggest_best_epoch(destination, "domain_fid").epoch
+    assert Run(again).saved_epochs() == [best] and Run(again).finished(preset)
+    assert Run(again).dropped_epochs() == sorted({1, 2, 3, 4} - {best})
+
+
+def test_keep_without_prune_or_a_bad_keep_is_refused_before_anything_is_written(
+    three_of_four, tmp_path, capsys
+):
+    _, source = three_of_four
+    for extra, expected in (
+        (["--keep", "2"], "needs --prune"),
+        (["--prune", "--keep", "x"], "'x'"),
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            carry_run.main([str(source.directory), str(tmp_path / "copy"), *extra])
+        assert exit_.value.code == 2 and expected in capsys.readouterr().err
+    assert not (tmp_path / "copy").exists()
+
+
+def test_weights_missing_without_a_record_still_stop_a_resume(three_of_four, tmp_path):
+    preset, source = three_of_four
+    copy = tmp_path / "copy"
+    shutil.copytree(source.directory, copy, ignore=shutil.ignore_patterns(".lock*"))
+    run = Run(copy)
+    with pytest.raises(ValueError, match=r"epochs \[7\].*nothing was deleted"):
+        run.drop_weights([1, 7], why="test")
+    assert run.saved_epochs() == [1, 2, 3] and run.dropped_epochs() == []
+    run.weights_path(1).unlink()
+    with pytest.raises(ValueError, match="files of its completed epochs are missing"):
+        run.check_resumable(preset)
+    assert run.drop_weights([2], why="test") == [2]
+    with pytest.raises(ValueError, match="generator_epoch_001"):
+        run.check_resumable(preset)  # epoch 2's gap is recorded, epoch 1's is not
+    run.dropped_path.write_text("{not json")
+    with pytest.raises(ValueError, match="dropped.json is damaged"):
+        run.dropped_epochs()
