@@ -19,19 +19,34 @@ spec.loader.exec_module(carry_run)
 SAMPLES = 150  # more than the domain classifier's 128 feature dimensions
 
 
+def _cut_off(tmp_path_factory, schedule, epochs):
+    """`epochs` of a `schedule`-epoch run on 64 sample images: a run cut off by a session's end."""
+    preset = sample_preset(schedule)
+    run_dir = tmp_path_factory.mktemp("runs") / "sharma"
+    ganlib.train(preset, run_dir, epochs=epochs, verbose=0)
+    return preset, Run(run_dir)
+
+
+def _carry(source, destination, *options):
+    """tools/carry_run.py's exit status, evaluating SAMPLES images an epoch."""
+    return carry_run.main([str(source), str(destination), "--samples", str(SAMPLES), *options])
+
+
 @pytest.fixture(scope="module")
 def unfinished(tmp_path_factory):
-    """One epoch of a 2-epoch schedule, on 64 sample images: a run cut off by a session's end."""
-    preset = sample_preset(2)
-    run_dir = tmp_path_factory.mktemp("runs") / "sharma"
-    ganlib.train(preset, run_dir, epochs=1, verbose=0)
-    return preset, Run(run_dir)
+    return _cut_off(tmp_path_factory, 2, 1)
+
+
+@pytest.fixture(scope="module")
+def three_of_four(tmp_path_factory):
+    """Enough epochs for a carry to keep some and drop some."""
+    return _cut_off(tmp_path_factory, 4, 3)
 
 
 def test_a_carried_run_keeps_its_record_in_float16_and_resumes_to_the_end(unfinished, tmp_path):
     preset, source = unfinished
     destination = tmp_path / "unfinished" / "sharma"
-    assert carry_run.main([str(source.directory), str(destination), "--samples", str(SAMPLES)]) == 0
+    assert _carry(source.directory, destination) == 0
     carried = Run(destination)
     assert not (destination / ".lock").exists() and not (destination / ".lock.json").exists()
     assert carried.saved_epochs() == [1] and carried.state_epoch() == 1
@@ -51,7 +66,7 @@ def test_carrying_again_replaces_the_earlier_copy_of_the_same_run(unfinished, tm
     _, source = unfinished
     destination = tmp_path / "sharma"
     for _ in range(2):
-        assert carry_run.main([str(source.directory), str(destination), "--samples", "150"]) == 0
+        assert _carry(source.directory, destination) == 0
     assert Run(destination).saved_epochs() == [1]
 
 
@@ -69,20 +84,10 @@ def test_carrying_refuses_a_folder_of_other_files_before_writing(unfinished, tmp
     assert not (tmp_path / "copy").exists()
 
 
-@pytest.fixture(scope="module")
-def three_of_four(tmp_path_factory):
-    """Three epochs of a 4-epoch schedule: enough epochs for a carry to keep some and drop some."""
-    preset = sample_preset(4)
-    run_dir = tmp_path_factory.mktemp("runs") / "sharma"
-    ganlib.train(preset, run_dir, epochs=3, verbose=0)
-    return preset, Run(run_dir)
-
-
 def test_a_pruned_carry_keeps_the_best_and_asked_epochs_and_still_resumes(three_of_four, tmp_path):
     preset, source = three_of_four
     destination = tmp_path / "unfinished" / "sharma"
-    args = [str(source.directory), str(destination), "--samples", str(SAMPLES)]
-    assert carry_run.main([*args, "--prune", "--keep", "2"]) == 0
+    assert _carry(source.directory, destination, "--prune", "--keep", "2") == 0
     best = metrics.suggest_best_epoch(source.directory, "domain_fid").epoch
     carried = Run(destination)
     assert carried.saved_epochs() == sorted({best, 2})
@@ -100,7 +105,7 @@ def test_a_pruned_carry_keeps_the_best_and_asked_epochs_and_still_resumes(three_
     assert carried.saved_epochs() == sorted({best, 2, 4}) and carried.finished(preset)
     assert carried.card()["epochs_completed"] == 4
     again = tmp_path / "again"
-    assert carry_run.main([str(destination), str(again), "--samples", str(SAMPLES), "--prune"]) == 0
+    assert _carry(destination, again, "--prune") == 0
     best = metrics.suggest_best_epoch(destination, "domain_fid").epoch
     assert Run(again).saved_epochs() == [best] and Run(again).finished(preset)
     assert Run(again).dropped_epochs() == sorted({1, 2, 3, 4} - {best})
